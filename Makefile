@@ -1,0 +1,75 @@
+# The two commands a newcomer needs: `make run` (a seeded course on http://127.0.0.1:8000) and
+# `make test` (the whole suite). Everything else here serves those two or the team.
+SHELL := /bin/sh
+VENV ?= .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Exact versions every environment installs (regenerate with `make lock`).
+CONSTRAINTS := .ci/constraints.txt
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint format check messages lock system-deps seed clean e2e help
+
+help:
+	@echo "make run     create .venv, install, migrate, seed the demo course, serve on http://$(HOST):$(PORT)"
+	@echo "make test    create .venv with test extras, run the whole test suite"
+	@echo "make lint    ruff lint + format check"
+	@echo "make check   Django system checks and missing migrations"
+	@echo "make messages  extract and compile the translation catalogues"
+
+$(STAMP): pyproject.toml $(CONSTRAINTS)
+	@interpreter=$$(.ci/find-python) || exit 1; \
+	if [ ! -x "$(PY)" ] || ! "$(PY)" -c 'import sys; sys.exit(sys.version_info < (3, 12))'; then \
+		echo "Creating $(VENV) with $$interpreter"; rm -rf "$(VENV)"; "$$interpreter" -m venv "$(VENV)" || exit 1; \
+	fi
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -c $(CONSTRAINTS) -e ".[test]"
+	@touch $(STAMP)
+
+system-deps:
+	@.ci/system-deps
+
+run: $(STAMP) system-deps
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+seed: $(STAMP)
+	$(PY) manage.py seed_demo
+
+test: $(STAMP) system-deps
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+e2e: $(STAMP) system-deps
+	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: $(STAMP)
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Extraction needs GNU gettext (apt-get install gettext); the compiled .mo files are committed,
+# so running the site never does.
+messages: $(STAMP)
+	$(PY) manage.py makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'node_modules/*' --no-obsolete
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+# Re-resolve every dependency from a clean virtual environment and pin the result.
+lock:
+	@interpreter=$$(.ci/find-python) || exit 1; rm -rf /tmp/lms-lock-venv; \
+	"$$interpreter" -m venv /tmp/lms-lock-venv && \
+	/tmp/lms-lock-venv/bin/pip install --quiet --upgrade pip && \
+	/tmp/lms-lock-venv/bin/pip install --quiet ".[test]" && \
+	{ echo "# Exact versions resolved from pyproject.toml in a clean venv by \`make lock\`."; \
+	  /tmp/lms-lock-venv/bin/pip freeze --exclude lms-giamdocso; } > $(CONSTRAINTS)
+
+clean:
+	rm -rf $(VENV) node_modules .pytest_cache

@@ -1,0 +1,1 @@
+"""The LMS domain models, one module per subdomain (cohorts, enrollment, discussions, ...)."""

@@ -1,0 +1,69 @@
+"""Production: every value from the environment; refuses to start without the essentials.
+
+Required: SECRET_KEY, ALLOWED_HOSTS, CACHE_URL, EMAIL_URL. See docs/operations/configuration.md.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import env
+
+
+def _required(name: str, why: str) -> str:
+    value = env(name, default="")
+    if not value:
+        raise ImproperlyConfigured(
+            f"{name} is not set. {why} Set it in the environment (see "
+            "docs/operations/configuration.md) and start again."
+        )
+    return value
+
+
+DEBUG = env.bool("DEBUG", default=False)
+SECRET_KEY = _required(
+    "SECRET_KEY",
+    "It signs sessions, password-reset links and CSRF tokens; use 50+ random characters.",
+)
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in _required(
+        "ALLOWED_HOSTS", "List the host names this site answers to, separated by commas."
+    ).split(",")
+    if host.strip()
+]
+if "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must not contain '*': allauth trusts these hosts for redirects after login."
+    )
+CACHES = {
+    "default": env.cache_url_config(
+        _required(
+            "CACHE_URL",
+            "Rate limits and sessions need a cache shared by every app process, "
+            "e.g. CACHE_URL=redis://127.0.0.1:6379/0.",
+        )
+    )
+}
+_required(
+    "EMAIL_URL",
+    "Sign-up verification, password resets and notices are sent by e-mail, "
+    "e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.vn:587.",
+)
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
+
+# HTTPS everywhere, with the proxy telling us which requests were secure.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+SESSION_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = True
+LANGUAGE_COOKIE_SECURE = True
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+LMS_REQUIRE_MFA_FOR_STAFF = env.bool("LMS_REQUIRE_MFA_FOR_STAFF", default=True)
+
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}

@@ -1,0 +1,19 @@
+#!/usr/bin/env python
+"""Django's command-line utility.
+
+Development settings unless DJANGO_SETTINGS_MODULE says otherwise.
+"""
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.dev")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
