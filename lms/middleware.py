@@ -6,7 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.db import DatabaseError, connection
 from django.http import HttpResponseRedirect, JsonResponse
+from django.middleware.locale import LocaleMiddleware
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lms.accounts.roles import is_school_staff
@@ -35,6 +37,21 @@ class HealthCheckMiddleware:
         except DatabaseError:
             return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
         return JsonResponse({"status": "ok", "database": "ok"})
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the person chose English with the language switch.
+
+    Django's own middleware follows the browser's Accept-Language, and many phones and office
+    computers here run an English system: directors would get an English site they never asked
+    for. The choice is the language cookie, set by the switch on every page.
+    """
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()
 
 
 class AdminContentSecurityPolicyMiddleware:

@@ -40,6 +40,12 @@ def test_page_renders_in_english_after_switching_language(client, path, texts):
     assert texts[0] in client.get(path).text
 
 
+def test_an_english_browser_still_gets_vietnamese_until_the_person_switches(client):
+    response = client.get("/", headers={"accept-language": "en-US,en;q=0.9"})
+    assert '<html lang="vi">' in response.text
+    assert "Đăng nhập để học" in response.text
+
+
 def test_language_switch_is_a_labelled_form_on_every_page(client):
     page = client.get("/").text
     assert 'action="/i18n/setlang/"' in page
