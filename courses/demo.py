@@ -12,7 +12,8 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import Site
 
-from content.models import HomePage, SiteIdentity
+from content.models import HomePage, ModulePage, SiteIdentity
+from content.seed import seed_curriculum
 from lms.accounts.roles import INSTRUCTORS_GROUP, SCHOOL_STAFF_GROUP
 
 
@@ -102,3 +103,23 @@ def seed_accounts() -> list[tuple[DemoAccount, bool]]:
         )
         result.append((account, created))
     return result
+
+
+# Modules the demo instructor teaches, so that signing in as giangvien@lms.test shows a real
+# editing job (lessons of module 9 included) rather than an empty admin.
+DEMO_INSTRUCTOR_MODULES = (3, 9)
+
+
+@transaction.atomic
+def seed_course() -> list[str]:
+    """The real programme (content.seed) plus the demo instructor on a few modules.
+
+    Returns the titles of the pages created (empty on a second run)."""
+    report = seed_curriculum()
+    instructor = get_user_model().objects.filter(email="giangvien@lms.test").first()
+    if instructor is not None:
+        for module in ModulePage.objects.filter(number__in=DEMO_INSTRUCTOR_MODULES):
+            if not module.instructors.filter(pk=instructor.pk).exists():
+                module.instructors.add(instructor)
+                module.save_revision().publish()
+    return report.created

@@ -223,6 +223,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", default="LMS Giám đốc Sở TT&TT")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# Documents are private files served only through Wagtail's view, after a permission hook.
+WAGTAILDOCS_DOCUMENT_MODEL = "content.CourseDocument"
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # No avatars from gravatar.com: it would leak who uses the admin and break the CSP.
@@ -231,8 +233,10 @@ WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
 # People are managed through allauth: Wagtail's own password reset would bypass its rate limits.
 WAGTAIL_PASSWORD_RESET_ENABLED = False
 WAGTAIL_FRONTEND_LOGIN_URL = "/accounts/login/"
-# Wagtail sends signed-out editors to the site sign-in (allauth), which rate-limits attempts.
-WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+# Wagtail sends people it turns away to lms.views.admin_login: the site sign-in (allauth, with
+# its rate limits) for the signed-out, a plain "no access" page for signed-in participants
+# (sending them to the sign-in page would bounce them back to /admin/ for ever).
+WAGTAILADMIN_LOGIN_URL = "/admin/login/"
 
 CSRF_FAILURE_VIEW = "lms.views.csrf_failure"
 

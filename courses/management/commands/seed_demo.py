@@ -26,6 +26,10 @@ class Command(BaseCommand):
             )
         demo.seed_site()
         accounts = demo.seed_accounts()
+        created_pages = demo.seed_course()
+
+        if created_pages:
+            self.stdout.write(f"Curriculum: {len(created_pages)} pages created and published.")
 
         self.stdout.write(self.style.SUCCESS("Demo course ready. Accounts (e-mail / password):"))
         width = max(len(account.email) for account, _ in accounts)

@@ -33,12 +33,15 @@ def test_admin_login_signs_in_through_the_site_form_and_opens_the_admin(client, 
 def test_admin_redirects_signed_out_editors_to_the_site_sign_in(client):
     response = client.get("/admin/pages/")
     assert response.status_code == 302
-    assert response.headers["Location"].startswith("/accounts/login/?next=/admin/pages/")
+    assert response.headers["Location"].startswith("/admin/login/?next=/admin/pages/")
+    sign_in = client.get(response.headers["Location"])
+    assert 'name="password"' in sign_in.text, "the site's own (allauth) sign-in form"
 
 
 def test_participant_gets_no_admin_access(client, participant):
     client.force_login(participant)
-    assert client.get("/admin/").status_code in (302, 403)
+    refused = client.get("/admin/", follow=True)
+    assert refused.status_code == 403, "no redirect loop between /admin/ and the sign-in"
     response = client.get("/admin/login/")
     assert response.status_code == 403
     assert "không có quyền vào trang quản trị" in response.text

@@ -1,0 +1,25 @@
+"""Template tags of study pages."""
+
+from django import template
+from wagtail import hooks
+
+register = template.Library()
+
+CASE_QUESTION_HOOK = "content_case_question_url"
+
+
+@register.simple_tag(takes_context=True)
+def case_thread_url(context, value):
+    """Where a case question's button leads: the new-thread form of the module's board.
+
+    content knows nothing of discussions; the app that owns them registers the Wagtail hook
+    "content_case_question_url": a function (request, page, block_value) -> str | None.
+    Without one the button is not shown.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    for url_for in hooks.get_hooks(CASE_QUESTION_HOOK):
+        url = url_for(request, page, value)
+        if url:
+            return url
+    return ""
