@@ -107,32 +107,37 @@ class Syllabus:
 
     @property
     def mismatches(self) -> list[Mismatch]:
-        found = [
-            Mismatch(category, self.targets.get(category), self.totals.get(category))
-            for category in CATEGORIES
-            if self.targets.get(category) != self.totals.get(category)
-        ]
-        if self.targets.total != self.totals.total:
-            found.append(Mismatch("total", self.targets.total, self.totals.total))
-        return found
+        return mismatches(self.targets, self.totals)
 
     @property
     def category_rows(self) -> list[Mismatch]:
-        """Every category and the total, as (label, actual, target, difference) rows."""
-        rows = [
-            Mismatch(category, self.targets.get(category), self.totals.get(category))
-            for category in CATEGORIES
-        ]
-        return [*rows, Mismatch("total", self.targets.total, self.totals.total)]
+        return category_rows(self.targets, self.totals)
 
     @property
     def ratio(self) -> str:
-        """Theory : (discussion + practice), in whole percent: "50 : 50"."""
-        taught = self.totals.theory + self.totals.discussion
-        if not taught:
-            return "0 : 0"
-        theory = round(100 * self.totals.theory / taught)
-        return f"{theory} : {100 - theory}"
+        return theory_ratio(self.totals)
+
+
+def category_rows(targets: Periods, actual: Periods) -> list[Mismatch]:
+    """Every category and the total, as (label, actual, target, difference) rows."""
+    rows = [
+        Mismatch(category, targets.get(category), actual.get(category)) for category in CATEGORIES
+    ]
+    return [*rows, Mismatch("total", targets.total, actual.total)]
+
+
+def mismatches(targets: Periods, actual: Periods) -> list[Mismatch]:
+    """The categories (and the total) where `actual` differs from `targets`."""
+    return [row for row in category_rows(targets, actual) if row.difference]
+
+
+def theory_ratio(periods: Periods) -> str:
+    """Theory : (discussion + practice), in whole percent: "50 : 50"."""
+    taught = periods.theory + periods.discussion
+    if not taught:
+        return "0 : 0"
+    theory = round(100 * periods.theory / taught)
+    return f"{theory} : {100 - theory}"
 
 
 def build_syllabus(

@@ -35,6 +35,10 @@ DEMO_ACCOUNTS = (
         groups=(INSTRUCTORS_GROUP,),
     ),
     DemoAccount(
+        "Giảng viên 2", "giangvien2@lms.test", "GiangVien@2026", "Đặng Quốc", "Bảo",
+        groups=(INSTRUCTORS_GROUP,),
+    ),
+    DemoAccount(
         "Nhà trường", "nhatruong@lms.test", "NhaTruong@2026", "Phạm Minh", "Tuấn",
         groups=(SCHOOL_STAFF_GROUP,),
     ),

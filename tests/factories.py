@@ -4,6 +4,7 @@ import factory
 from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.utils import timezone
 
 from lms.accounts.roles import INSTRUCTORS_GROUP, SCHOOL_STAFF_GROUP
 
@@ -40,3 +41,53 @@ def school_staff(**kwargs):
 
 def instructor(**kwargs):
     return UserFactory(groups=[INSTRUCTORS_GROUP], **kwargs)
+
+
+# --- Courses ---------------------------------------------------------------------------------
+
+
+def province(name: str = "Tuyên Quang"):
+    """A province valid today (the 34-unit map), from the shipped reference data."""
+
+    from courses.models import Province
+
+    return Province.objects.valid_on(timezone.localdate()).get(name=name)
+
+
+def cohort(program=None, **values):
+    """A cohort of `program` (default: a small programme of 13 modules) open for applications."""
+    import datetime as dt
+
+    from courses.models import Cohort
+
+    if program is None:
+        from tests.content.conftest import make_program
+
+        program = make_program(13)
+    today = timezone.localdate()
+    defaults = {
+        "name": "Lớp bồi dưỡng Giám đốc Sở khóa thử",
+        "code": f"GDS-T{Cohort.objects.count() + 1}",
+        "start_date": today + dt.timedelta(days=30),
+        "end_date": today + dt.timedelta(days=60),
+        "capacity": 30,
+        "applications_open_on": today - dt.timedelta(days=1),
+        "applications_close_on": today + dt.timedelta(days=20),
+    }
+    return Cohort.objects.create(program=program, **(defaults | values))
+
+
+def enrollment(cohort, user=None, *, status="approved", role="participant", province_name=None):
+    """An enrollment written directly (tests of reads; services are tested on their own)."""
+    from courses.models import Enrollment
+
+    user = user or UserFactory()
+    return Enrollment.objects.create(
+        user=user,
+        cohort=cohort,
+        role=role,
+        status=status,
+        organisation_name=f"Sở Khoa học và Công nghệ tỉnh {province_name or 'Tuyên Quang'}",
+        position="Giám đốc",
+        province=province(province_name or "Tuyên Quang"),
+    )

@@ -218,6 +218,8 @@ STORAGES = {
 }
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Largest enrolment list (CSV or XLSX) school staff may upload; 2 MB holds thousands of rows.
+LMS_IMPORT_MAX_BYTES = env.int("LMS_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", default="LMS Giám đốc Sở TT&TT")

@@ -6,6 +6,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import ReferenceIndex
 
 from content.access import HOOK_NAME
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,8 @@ def test_anonymous_sees_the_module_summary_but_not_its_material(client, module):
     assert "Đăng nhập để học chuyên đề này" in response.text
 
 
-def test_signed_in_member_reads_the_material(client, module, participant):
+def test_signed_in_member_reads_the_material(client, program, module, participant):
+    factories.enrollment(factories.cohort(program), participant)
     client.force_login(participant)
     response = client.get(module.url)
     assert "Nội dung bí mật 1" in response.text
@@ -80,20 +82,18 @@ def test_private_document_is_not_in_the_public_media_space(private_document, set
 
 
 def test_private_document_is_served_only_to_those_who_may_study(
-    client, private_document, participant
+    client, program, private_document, participant
 ):
     anonymous = client.get(private_document.url)
     assert anonymous.status_code == 302
     assert anonymous.headers["Location"].startswith("/accounts/login/")
 
-    from wagtail import hooks
-
     client.force_login(participant)
-    with hooks.register_temporarily(HOOK_NAME, lambda user, program: False):
-        refused = client.get(private_document.url)
-    assert refused.status_code == 403
+    refused = client.get(private_document.url)
+    assert refused.status_code == 403, "signed in, but not a member of a cohort of the programme"
     assert b"%PDF" not in refused.content
 
+    factories.enrollment(factories.cohort(program), participant)
     allowed = client.get(private_document.url)
     assert allowed.status_code == 200
     assert b"".join(allowed.streaming_content) == b"%PDF-1.4 slide"

@@ -58,3 +58,23 @@ def test_seed_keeps_a_password_someone_changed(client):
     call_command("seed_demo", force=True)
     user.refresh_from_db()
     assert user.check_password("Mat-khau-moi-2026")
+
+
+def test_seed_gives_a_running_class_with_a_full_timetable_and_an_open_one(client):
+    from courses.demo_cohorts import OPEN_CODE, RUNNING_CODE
+    from courses.models import Cohort, Status
+    from courses.selectors import timetable_summary
+
+    call_command("seed_demo", force=True)
+    running = Cohort.objects.get(code=RUNNING_CODE)
+    summary = timetable_summary(running)
+    assert summary.scheduled.total == 160
+    assert not summary.mismatches, "the demo timetable matches the programme"
+    assert running.enrollments.filter(role="participant", status=Status.APPROVED).count() == 30
+    waiting = Cohort.objects.get(code=OPEN_CODE).enrollments.filter(status=Status.APPLIED)
+    assert waiting.count() == 3
+
+    client.force_login(get_user_model().objects.get(email="hocvien@lms.test"))
+    page = client.get(f"/lop/{RUNNING_CODE}/")
+    assert "Học viên (30)" in page.text
+    assert "Giảng viên" in page.text

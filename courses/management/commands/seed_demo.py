@@ -30,6 +30,10 @@ class Command(BaseCommand):
 
         if created_pages:
             self.stdout.write(f"Curriculum: {len(created_pages)} pages created and published.")
+        from courses.demo_cohorts import seed_cohorts
+
+        for code in seed_cohorts():
+            self.stdout.write(f"Cohort {code} created.")
 
         self.stdout.write(self.style.SUCCESS("Demo course ready. Accounts (e-mail / password):"))
         width = max(len(account.email) for account, _ in accounts)

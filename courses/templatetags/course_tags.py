@@ -1,0 +1,48 @@
+"""Vietnamese dates and numbers in course pages (dd/mm/yyyy, 24-hour times, decimal comma)."""
+
+import datetime as dt
+
+from django import template
+from django.utils import timezone
+
+from lms.text import format_date_short, format_decimal
+
+register = template.Library()
+
+
+@register.filter
+def vn_date(value) -> str:
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    return format_date_short(value)
+
+
+@register.filter
+def vn_time(value) -> str:
+    return timezone.localtime(value).strftime("%H:%M") if value else ""
+
+
+@register.filter
+def vn_weekday(value) -> str:
+    """ "Thứ Hai" … "Chủ nhật" of a date or datetime (weekday names are fixed Vietnamese words)."""
+    from django.utils.translation import gettext as _
+
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date()
+    names = [
+        _("Thứ Hai"),
+        _("Thứ Ba"),
+        _("Thứ Tư"),
+        _("Thứ Năm"),
+        _("Thứ Sáu"),
+        _("Thứ Bảy"),
+        _("Chủ nhật"),
+    ]
+    return names[value.weekday()]
+
+
+@register.filter
+def vn_number(value, places: int = 1) -> str:
+    return "" if value is None else format_decimal(value, int(places))

@@ -1,0 +1,30 @@
+"""URLs of the LMS domain (Vietnamese paths: they are read aloud and typed on phones)."""
+
+from django.urls import path
+
+from courses.views import calendar, cohorts, imports, staff
+
+app_name = "courses"
+
+urlpatterns = [
+    # Anyone: the cohorts taking applications; signed in: apply.
+    path("khoa-hoc/", cohorts.open_cohorts, name="open_cohorts"),
+    path("khoa-hoc/<str:code>/nop-don/", cohorts.apply, name="apply"),
+    # Members.
+    path("hoc-tap/", cohorts.my_courses, name="my_courses"),
+    path("hoc-tap/<str:code>/rut-don/", cohorts.withdraw, name="withdraw"),
+    path("lop/<str:code>/", cohorts.cohort_page, name="cohort"),
+    # School staff.
+    path("nha-truong/", staff.cohort_list, name="staff_cohorts"),
+    path("nha-truong/lop-moi/", staff.cohort_create, name="staff_cohort_create"),
+    path("nha-truong/lop/<str:code>/", staff.cohort_overview, name="staff_cohort"),
+    path("nha-truong/lop/<str:code>/sua/", staff.cohort_edit, name="staff_cohort_edit"),
+    path(
+        "nha-truong/lop/<str:code>/buoi-hoc/moi/", staff.session_create, name="staff_session_create"
+    ),
+    path("nha-truong/buoi-hoc/<int:pk>/sua/", staff.session_edit, name="staff_session_edit"),
+    path("nha-truong/buoi-hoc/<int:pk>/xoa/", staff.session_delete, name="staff_session_delete"),
+    path("nha-truong/lop/<str:code>/ghi-danh/", staff.enrollments, name="staff_enrollments"),
+    *imports.urlpatterns,
+    *calendar.urlpatterns,
+]

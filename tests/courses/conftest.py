@@ -1,0 +1,16 @@
+import pytest
+
+from tests import factories
+
+
+@pytest.fixture
+def program(db):
+    from tests.content.conftest import make_program
+
+    return make_program(13)
+
+
+@pytest.fixture
+def cohort(program):
+    """A cohort open for applications, starting in 30 days, capacity 30."""
+    return factories.cohort(program)
