@@ -162,6 +162,7 @@ class CohortForm(forms.ModelForm):
             "applications_open_on",
             "applications_close_on",
             "attendance_threshold",
+            "late_credit_percent",
             "report_pass_mark",
             "field_study_required",
             "issuer_parent_name",

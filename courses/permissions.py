@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from courses.models import (
+    ClassSession,
     Cohort,
     Enrollment,
     Role,
@@ -27,8 +28,11 @@ from lms.accounts.roles import is_school_staff
 __all__ = [
     "access_cohort",
     "access_cohort_for_staff",
+    "access_session_for_attendance",
+    "attendance_session_ids",
     "is_school_staff",
     "require_school_staff",
+    "user_can_see_cohort_attendance",
     "user_can_manage_cohorts",
     "user_can_study_program",
     "user_can_take_attendance",
@@ -114,3 +118,37 @@ def access_cohort_for_staff(user, code: str) -> Cohort:
     if cohort is None:
         raise Http404(_("Không tìm thấy lớp này."))
     return cohort
+
+
+# --- Attendance --------------------------------------------------------------------------------
+
+
+def attendance_session_ids(user, sessions) -> set[int]:
+    """The sessions (already fetched with their instructors) whose roll call the user may take;
+    for the "Điểm danh" links of timetables, without a query per session."""
+    return {session.pk for session in sessions if user_can_take_attendance(user, session)}
+
+
+def user_can_see_cohort_attendance(user, cohort) -> bool:
+    """Everyone's attendance in a cohort (the matrix, its export): school staff and the cohort's
+    instructors. A participant sees only their own."""
+    return is_school_staff(user) or user_teaches(user, cohort)
+
+
+def access_session_for_attendance(user, pk: int) -> ClassSession:
+    """A session whose roll call or check-in the user runs: its instructors and school staff.
+
+    404 when the session does not exist or belongs to a cohort the user cannot see (an
+    instructor of another cohort); 403 for members of the cohort who do not teach this session.
+    """
+    session = (
+        ClassSession.objects.select_related("cohort", "module")
+        .prefetch_related("instructors")
+        .filter(pk=pk)
+        .first()
+    )
+    if session is None or not user_can_view_cohort(user, session.cohort):
+        raise Http404(_("Không tìm thấy buổi học này."))
+    if not user_can_take_attendance(user, session):
+        raise PermissionDenied(_("Chỉ giảng viên của buổi học và nhà trường mới điểm danh được."))
+    return session

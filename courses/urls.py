@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from courses.views import calendar, cohorts, imports, staff
+from courses.views import attendance, calendar, cohorts, imports, staff
 
 app_name = "courses"
 
@@ -27,4 +27,5 @@ urlpatterns = [
     path("nha-truong/lop/<str:code>/ghi-danh/", staff.enrollments, name="staff_enrollments"),
     *imports.urlpatterns,
     *calendar.urlpatterns,
+    *attendance.urlpatterns,
 ]

@@ -1,5 +1,12 @@
 """The LMS domain models, one module per subdomain (cohorts, enrollment, discussions, ...)."""
 
+from courses.models.attendance import (
+    AttendanceChange,
+    AttendanceMethod,
+    AttendanceRecord,
+    AttendanceStatus,
+    CheckInWindow,
+)
 from courses.models.cohorts import (
     CERTIFICATE_RULE_FIELDS,
     CERTIFICATE_SETTING_FIELDS,
@@ -23,7 +30,12 @@ from courses.models.reference import Organisation, Province
 __all__ = [
     "CERTIFICATE_RULE_FIELDS",
     "CERTIFICATE_SETTING_FIELDS",
+    "AttendanceChange",
+    "AttendanceMethod",
+    "AttendanceRecord",
+    "AttendanceStatus",
     "CalendarFeed",
+    "CheckInWindow",
     "Category",
     "ClassSession",
     "Cohort",

@@ -34,6 +34,7 @@ class Category(models.TextChoices):
 # CohortChange with who, when, the old and the new value.
 CERTIFICATE_RULE_FIELDS = (
     "attendance_threshold",
+    "late_credit_percent",
     "report_pass_mark",
     "field_study_required",
 )
@@ -98,6 +99,12 @@ class Cohort(models.Model):
         decimal_places=2,
         default=Decimal("80"),
         validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    late_credit_percent = models.PositiveSmallIntegerField(
+        _("tỷ lệ số tiết tính cho người đến muộn (%)"),
+        default=100,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+        help_text=_("100: đến muộn vẫn được tính đủ số tiết của buổi; 50: tính một nửa."),
     )
     report_pass_mark = models.DecimalField(
         _("điểm đạt báo cáo thu hoạch (thang 10)"),
@@ -172,6 +179,10 @@ class Cohort(models.Model):
             models.CheckConstraint(
                 condition=Q(attendance_threshold__gte=0, attendance_threshold__lte=100),
                 name="courses_cohort_threshold_is_a_percentage",
+            ),
+            models.CheckConstraint(
+                condition=Q(late_credit_percent__lte=100),
+                name="courses_cohort_late_credit_is_a_percentage",
             ),
             models.CheckConstraint(
                 condition=Q(report_pass_mark__gte=0, report_pass_mark__lte=10),

@@ -14,6 +14,7 @@ from courses.forms import ApplicationForm, ReasonForm
 from courses.models import Cohort, Enrollment, Role, Status
 from courses.permissions import (
     access_cohort,
+    attendance_session_ids,
     is_school_staff,
     user_teaches,
 )
@@ -127,5 +128,6 @@ def cohort_page(request, code: str):
             "instructors": selectors.members_of(cohort, Role.INSTRUCTOR),
             "is_staff": is_school_staff(request.user),
             "teaches": user_teaches(request.user, cohort),
+            "attendance_ids": attendance_session_ids(request.user, sessions),
         },
     )

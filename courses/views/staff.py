@@ -104,6 +104,7 @@ def cohort_overview(request, code: str):
             "counts": counts,
             "sessions": sessions,
             "summary": selectors.timetable_summary(cohort, sessions),
+            "attendance_ids": {session.pk for session in sessions},  # staff take any roll call
         },
     )
 

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    # Rate limits of our own views (its system checks verify the cache it counts in).
+    "django_ratelimit",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -220,6 +222,13 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest enrolment list (CSV or XLSX) school staff may upload; 2 MB holds thousands of rows.
 LMS_IMPORT_MAX_BYTES = env.int("LMS_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+# Self check-in (docs/operations/configuration.md): the code shown in class rotates every
+# LMS_CHECKIN_CODE_SECONDS; participants may check in from N minutes before a session's start to
+# M minutes after it, and are marked late after L minutes.
+LMS_CHECKIN_CODE_SECONDS = env.int("LMS_CHECKIN_CODE_SECONDS", default=30)
+LMS_CHECKIN_OPENS_MINUTES_BEFORE = env.int("LMS_CHECKIN_OPENS_MINUTES_BEFORE", default=15)
+LMS_CHECKIN_CLOSES_MINUTES_AFTER = env.int("LMS_CHECKIN_CLOSES_MINUTES_AFTER", default=30)
+LMS_CHECKIN_LATE_AFTER_MINUTES = env.int("LMS_CHECKIN_LATE_AFTER_MINUTES", default=15)
 
 # --- Wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env("WAGTAIL_SITE_NAME", default="LMS Giám đốc Sở TT&TT")

@@ -44,6 +44,9 @@ CACHES = {
         )
     )
 }
+# django-ratelimit only recognises django-redis by name; Django's own RedisCache increments
+# atomically too (INCR), which is all the rate limits need, so its warning does not apply.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 _required(
     "EMAIL_URL",
     "Sign-up verification, password resets and notices are sent by e-mail, "

@@ -30,3 +30,7 @@ STORAGES = {
 }
 WAGTAILADMIN_BASE_URL = "http://testserver"
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+
+# The in-process cache is "shared" by the one process of runserver / a test worker, which is all
+# the rate limits need here; production requires Redis (CACHE_URL), where these checks stay on.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]

@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 from wagtail.models import Page
 
 from content.models import HomePage, SiteIdentity
@@ -78,3 +79,20 @@ def test_seed_gives_a_running_class_with_a_full_timetable_and_an_open_one(client
     page = client.get(f"/lop/{RUNNING_CODE}/")
     assert "Học viên (30)" in page.text
     assert "Giảng viên" in page.text
+
+    # Attendance for every session that has ended, with the cases of real life.
+    from courses import attendance_selectors
+    from courses.demo_attendance import AT_RISK, EXCUSED, OUT_OF_REACH
+    from courses.models import AttendanceChange, AttendanceRecord, ClassSession
+
+    ended = ClassSession.objects.filter(cohort=running, ends_at__lte=timezone.now()).count()
+    assert ended >= 10
+    assert AttendanceRecord.objects.filter(session__cohort=running).count() == 30 * ended
+    assert AttendanceChange.objects.count() == AttendanceRecord.objects.count()
+    excused = AttendanceRecord.objects.get(status="excused")
+    assert (excused.enrollment.user.email, excused.reason) == (EXCUSED[0], EXCUSED[2])
+    matrix = attendance_selectors.attendance_matrix(running)
+    risks = {row.enrollment.user.email: row.summary.risk for row in matrix.needing_attention}
+    assert risks == {OUT_OF_REACH: "out_of_reach", AT_RISK: "at_risk"}
+    call_command("seed_demo", force=True)  # a second run records nothing twice
+    assert AttendanceRecord.objects.filter(session__cohort=running).count() == 30 * ended

@@ -34,6 +34,11 @@ class Command(BaseCommand):
 
         for code in seed_cohorts():
             self.stdout.write(f"Cohort {code} created.")
+        from courses.demo_attendance import seed_attendance
+
+        taken = seed_attendance()
+        if taken:
+            self.stdout.write(f"Attendance: {taken} past sessions recorded.")
 
         self.stdout.write(self.style.SUCCESS("Demo course ready. Accounts (e-mail / password):"))
         width = max(len(account.email) for account, _ in accounts)
