@@ -20,8 +20,11 @@ from courses.models import (
     ClassSession,
     Cohort,
     Enrollment,
+    Post,
     Role,
     Status,
+    Thread,
+    ThreadKind,
 )
 from lms.accounts.roles import is_school_staff
 
@@ -30,14 +33,24 @@ __all__ = [
     "access_cohort_for_staff",
     "access_session_for_attendance",
     "attendance_session_ids",
+    "access_post",
+    "access_thread",
     "is_school_staff",
+    "require_moderator",
     "require_school_staff",
+    "user_can_edit_post",
+    "user_can_mark_answer",
+    "user_can_moderate",
+    "user_can_post",
+    "user_can_read_discussions",
     "user_can_see_cohort_attendance",
+    "user_can_see_history",
     "user_can_manage_cohorts",
     "user_can_study_program",
     "user_can_take_attendance",
     "user_can_view_cohort",
     "user_is_member",
+    "user_sees_hidden",
     "user_teaches",
 ]
 
@@ -118,6 +131,98 @@ def access_cohort_for_staff(user, code: str) -> Cohort:
     if cohort is None:
         raise Http404(_("Không tìm thấy lớp này."))
     return cohort
+
+
+# --- Discussions ---------------------------------------------------------------------------
+# Readers and writers: approved members of the cohort (participants, instructors) and school
+# staff. Moderators: instructors of that cohort and school staff. Everyone else gets 404 for a
+# board, thread or post (they cannot learn it exists).
+
+
+def user_can_read_discussions(user, cohort) -> bool:
+    return user_can_view_cohort(user, cohort)
+
+
+def user_can_moderate(user, cohort) -> bool:
+    return is_school_staff(user) or user_teaches(user, cohort)
+
+
+def user_sees_hidden(user, cohort, author_id: int) -> bool:
+    """A hidden thread or post stays readable (marked) for its author and the moderators."""
+    return bool(_active(user) and user.pk == author_id) or user_can_moderate(user, cohort)
+
+
+def user_can_post(user, thread) -> bool:
+    """Reply to a thread: a reader of its cohort, the thread neither locked nor hidden."""
+    cohort = thread.board.cohort
+    return user_can_read_discussions(user, cohort) and not (thread.locked or thread.hidden)
+
+
+def user_can_edit_post(user, post) -> bool:
+    """Authors edit their own posts while the thread is open and the post is not hidden."""
+    thread = post.thread
+    return (
+        _active(user)
+        and post.author_id == user.pk
+        and user_can_read_discussions(user, thread.board.cohort)
+        and not (thread.locked or thread.hidden or post.hidden)
+    )
+
+
+def user_can_mark_answer(user, thread) -> bool:
+    """A question's author, or a moderator, chooses the reply that answers it."""
+    if thread.kind != ThreadKind.QUESTION:
+        return False
+    cohort = thread.board.cohort
+    return user_can_moderate(user, cohort) or bool(
+        _active(user) and thread.author_id == user.pk and user_can_read_discussions(user, cohort)
+    )
+
+
+def user_can_see_history(user, post) -> bool:
+    return bool(_active(user) and post.author_id == user.pk) or user_can_moderate(
+        user, post.thread.board.cohort
+    )
+
+
+_NOT_FOUND = _("Không tìm thấy nội dung thảo luận này, hoặc bạn không thuộc lớp.")
+
+
+def access_thread(user, thread_id: int):
+    """The thread (with its board, cohort and module) if the user may read its cohort; else 404."""
+    thread = (
+        Thread.objects.select_related("board__cohort__program", "board__module", "author")
+        .filter(pk=thread_id)
+        .first()
+    )
+    if thread is None or not user_can_read_discussions(user, thread.board.cohort):
+        raise Http404(_NOT_FOUND)
+    return thread
+
+
+def access_post(user, post_id: int):
+    """The post (with its thread, board and cohort) if the user may read its cohort; else 404.
+    A hidden post is 404 too for those who may not see hidden posts."""
+    post = (
+        Post.objects.select_related(
+            "thread__board__cohort__program", "thread__board__module", "author"
+        )
+        .filter(pk=post_id)
+        .first()
+    )
+    if post is None or not user_can_read_discussions(user, post.thread.board.cohort):
+        raise Http404(_NOT_FOUND)
+    cohort = post.thread.board.cohort
+    if (post.hidden and not user_sees_hidden(user, cohort, post.author_id)) or (
+        post.thread.hidden and not user_sees_hidden(user, cohort, post.thread.author_id)
+    ):
+        raise Http404(_NOT_FOUND)
+    return post
+
+
+def require_moderator(user, cohort) -> None:
+    if not user_can_moderate(user, cohort):
+        raise PermissionDenied(_("Chỉ giảng viên của lớp và nhà trường mới kiểm duyệt được."))
 
 
 # --- Attendance --------------------------------------------------------------------------------

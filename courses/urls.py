@@ -1,6 +1,6 @@
 """URLs of the LMS domain (Vietnamese paths: they are read aloud and typed on phones)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from courses.views import attendance, calendar, cohorts, imports, staff
 
@@ -28,4 +28,5 @@ urlpatterns = [
     *imports.urlpatterns,
     *calendar.urlpatterns,
     *attendance.urlpatterns,
+    path("", include("courses.views.discussions")),
 ]

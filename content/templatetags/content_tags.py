@@ -6,6 +6,7 @@ from wagtail import hooks
 register = template.Library()
 
 CASE_QUESTION_HOOK = "content_case_question_url"
+MODULE_BOARD_HOOK = "content_module_board"
 
 
 @register.simple_tag(takes_context=True)
@@ -22,4 +23,20 @@ def case_thread_url(context, value):
         url = url_for(request, page, value)
         if url:
             return url
+    return ""
+
+
+@register.simple_tag(takes_context=True)
+def module_board(context):
+    """The module's discussion board for the viewer, as HTML from whoever owns discussions.
+
+    The app registers the Wagtail hook "content_module_board": a function (request, page) ->
+    safe HTML (rendered from its own template) | None. Without one, nothing is shown.
+    """
+    request = context.get("request")
+    page = context.get("page")
+    for render in hooks.get_hooks(MODULE_BOARD_HOOK):
+        html = render(request, page)
+        if html:
+            return html
     return ""

@@ -34,6 +34,9 @@ class Command(BaseCommand):
 
         for code in seed_cohorts():
             self.stdout.write(f"Cohort {code} created.")
+        from courses.demo_discussions import seed_discussions
+
+        seed_discussions()
         from courses.demo_attendance import seed_attendance
 
         taken = seed_attendance()
