@@ -22,11 +22,14 @@ from decimal import ROUND_HALF_UP, Decimal
 
 # --- Normalisation ------------------------------------------------------------------------
 
-_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111"})  # Ð ð -> Đ đ
+# Ð ð -> Đ đ; NUL dropped: it is never text, PostgreSQL refuses it in text columns and it can
+# split a word such as "java\0script" that a later reader would join again.
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\x00": None})
 
 
 def normalize(text: str | None) -> str | None:
-    """Return `text` in NFC with the look-alike Ð/ð mapped to Đ/đ. None stays None."""
+    """Return `text` in NFC with the look-alike Ð/ð mapped to Đ/đ and NUL characters removed.
+    None stays None."""
     if text is None:
         return None
     return unicodedata.normalize("NFC", text.translate(_LOOKALIKES))

@@ -167,3 +167,7 @@ class TestDecimal:
     )
     def test_decimal_comma(self, value, places, expected):
         assert text.format_decimal(value, places) == expected
+
+
+def test_normalize_drops_nul_characters_that_postgresql_refuses():
+    assert text.normalize("java\x00script Ha\x00\u0300 Nội") == "javascript Hà Nội"
