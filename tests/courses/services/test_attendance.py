@@ -444,7 +444,7 @@ def _in_thread(barrier, work):
         connections.close_all()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @postgres_only
 def test_two_concurrent_roll_calls_lose_no_log_row(program):
     cohort = factories.cohort(program)
@@ -484,7 +484,7 @@ def test_two_concurrent_roll_calls_lose_no_log_row(program):
         assert log[-1].new_status == record.status
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @postgres_only
 def test_twenty_simultaneous_check_ins_of_one_person_make_one_record(program, monkeypatch):
     cohort = factories.cohort(program)
@@ -513,7 +513,7 @@ def test_twenty_simultaneous_check_ins_of_one_person_make_one_record(program, mo
     assert AttendanceChange.objects.filter(record__session=lesson).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @postgres_only
 def test_a_whole_class_checks_in_at_once(program, monkeypatch):
     """120 participants at once. 20 threads with a connection each (PostgreSQL's default

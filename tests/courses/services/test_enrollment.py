@@ -180,7 +180,7 @@ def test_enroll_directly_is_idempotent(cohort, participant, school_staff):
     assert EnrollmentChange.objects.filter(enrollment=first).count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="row locks need PostgreSQL")
 def test_two_concurrent_approvals_never_overfill_the_cohort(program):
     cohort = factories.cohort(program, capacity=1)
