@@ -32,3 +32,33 @@ def vi(client):
     """A client that reads the site in Vietnamese (the default language)."""
     client.cookies["lms_language"] = "vi"
     return client
+
+
+# --- Transactional tests and the rows data migrations create --------------------------------
+# Tests marked transaction=True, serialized_rollback=True get the rows of the data migrations
+# (home page, site, role groups) back from the snapshot pytest-django takes when it creates the
+# test database. Django keeps that snapshot on the connection object; once Playwright's sync API
+# has run (the e2e tests), the test body sees a different connection object without it, so
+# Django silently skips the restore and the next test finds an empty database — and its flush
+# at teardown re-creates content types, which a later restore then collides with. We keep a copy
+# from the first transactional test and put it back on whichever connection object is current.
+_SNAPSHOTS: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _restore_migration_rows(request):
+    marker = request.node.get_closest_marker("django_db")
+    if marker is None or not marker.kwargs.get("serialized_rollback"):
+        return
+    from django.db import connections
+
+    for alias in connections:
+        snapshot = getattr(connections[alias], "_test_serialized_contents", None)
+        if snapshot is not None:
+            _SNAPSHOTS.setdefault(alias, snapshot)
+    request.getfixturevalue("_django_db_helper")  # the test's own database set-up runs first
+    for alias, snapshot in _SNAPSHOTS.items():
+        connection = connections[alias]
+        if not hasattr(connection, "_test_serialized_contents"):
+            connection._test_serialized_contents = snapshot  # so teardown's flush stays clean
+            connection.creation.deserialize_db_from_string(snapshot)  # what set-up skipped
