@@ -222,6 +222,15 @@ FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Largest enrolment list (CSV or XLSX) school staff may upload; 2 MB holds thousands of rows.
 LMS_IMPORT_MAX_BYTES = env.int("LMS_IMPORT_MAX_BYTES", default=2 * 1024 * 1024)
+# Final reports (courses/report_files.py, docs/operations/configuration.md): the largest file a
+# participant may upload, and the optional ClamAV daemon each file is streamed to before it is
+# stored: a unix socket, else host and port; neither set means no scan. Once one is set, a scanner
+# that does not answer within LMS_CLAMD_TIMEOUT seconds refuses the upload (fail closed).
+LMS_REPORT_MAX_BYTES = env.int("LMS_REPORT_MAX_BYTES", default=20 * 1024 * 1024)
+LMS_CLAMD_SOCKET = env("LMS_CLAMD_SOCKET", default="")
+LMS_CLAMD_HOST = env("LMS_CLAMD_HOST", default="")
+LMS_CLAMD_PORT = env.int("LMS_CLAMD_PORT", default=3310)
+LMS_CLAMD_TIMEOUT = env.int("LMS_CLAMD_TIMEOUT", default=30)
 # Self check-in (docs/operations/configuration.md): the code shown in class rotates every
 # LMS_CHECKIN_CODE_SECONDS; participants may check in from N minutes before a session's start to
 # M minutes after it, and are marked late after L minutes.
