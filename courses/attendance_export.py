@@ -14,19 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.attendance_selectors import AttendanceMatrix
+from courses.spreadsheets import formula_safe as _safe
 from lms.text import format_date_short, format_decimal
 
 # One letter per status, as Vietnamese attendance sheets write them.
 SYMBOLS = {"present": "x", "late": "M", "excused": "P", "absent": "V", "": ""}
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def symbol_legend() -> str:
     return _("x: có mặt; M: muộn; P: vắng có phép; V: vắng; để trống: chưa ghi")
-
-
-def _safe(text: str) -> str:
-    return f"'{text}" if text and text.startswith(_FORMULA_STARTS) else text
 
 
 def _headers(matrix: AttendanceMatrix) -> list[str]:

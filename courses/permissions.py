@@ -23,6 +23,8 @@ from courses.models import (
     Post,
     Role,
     Status,
+    Submission,
+    SubmissionVersion,
     Thread,
     ThreadKind,
 )
@@ -30,7 +32,10 @@ from lms.accounts.roles import is_school_staff
 
 __all__ = [
     "access_cohort",
+    "access_cohort_for_grading",
     "access_cohort_for_staff",
+    "access_report_file",
+    "access_submission_for_grading",
     "access_session_for_attendance",
     "attendance_session_ids",
     "access_post",
@@ -38,7 +43,9 @@ __all__ = [
     "is_school_staff",
     "require_moderator",
     "require_school_staff",
+    "user_can_allow_late_reports",
     "user_can_edit_post",
+    "user_can_grade_reports",
     "user_can_mark_answer",
     "user_can_moderate",
     "user_can_post",
@@ -47,6 +54,7 @@ __all__ = [
     "user_can_see_history",
     "user_can_manage_cohorts",
     "user_can_study_program",
+    "user_can_submit_report",
     "user_can_take_attendance",
     "user_can_view_cohort",
     "user_is_member",
@@ -257,3 +265,76 @@ def access_session_for_attendance(user, pk: int) -> ClassSession:
     if not user_can_take_attendance(user, session):
         raise PermissionDenied(_("Chỉ giảng viên của buổi học và nhà trường mới điểm danh được."))
     return session
+
+
+# --- Final reports ------------------------------------------------------------------------------
+# A participant sees and submits only their own report. Graders: the cohort's instructors and
+# school staff; they see every submission and file of that cohort and nothing of another cohort.
+# The deadline's exceptions (late permissions) and the assignment's settings: school staff only.
+# Everyone else gets 404 for a submission or a file: no one learns by guessing an id that it
+# exists.
+
+
+def user_can_submit_report(user, cohort) -> bool:
+    """An approved participant of the cohort (the deadline is the service's business)."""
+    return Role.PARTICIPANT in _approved_roles(user, cohort)
+
+
+def user_can_grade_reports(user, cohort) -> bool:
+    """Grade, see every submission and file, release grades: the cohort's instructors and
+    school staff."""
+    return is_school_staff(user) or user_teaches(user, cohort)
+
+
+def user_can_allow_late_reports(user, cohort) -> bool:
+    """Accept a submission after the deadline, change the assignment: school staff only."""
+    return is_school_staff(user)
+
+
+def access_cohort_for_grading(user, code: str) -> Cohort:
+    """The cohort if the user grades its reports. 404 for those who cannot see the cohort (an
+    instructor of another cohort), 403 for its participants."""
+    cohort = access_cohort(user, code)
+    if not user_can_grade_reports(user, cohort):
+        raise PermissionDenied(_("Chỉ giảng viên của lớp và nhà trường mới chấm báo cáo được."))
+    return cohort
+
+
+_NO_REPORT = _("Không tìm thấy báo cáo này.")
+
+
+def access_submission_for_grading(user, cohort, pk: int) -> Submission:
+    """A submission of this cohort (with its participant) for one of its graders; 404 for
+    anyone else, including a classmate who guesses the number."""
+    submission = (
+        Submission.objects.select_related("assignment", "enrollment__user")
+        .filter(pk=pk, assignment__cohort=cohort)
+        .first()
+    )
+    if submission is None or not user_can_grade_reports(user, cohort):
+        raise Http404(_NO_REPORT)
+    submission.assignment.cohort = cohort
+    submission.enrollment.cohort = cohort
+    return submission
+
+
+def access_report_file(user, pk: int) -> SubmissionVersion:
+    """A version that has a file, for its author, an instructor of its cohort or school staff;
+    404 for everyone else (a classmate, an instructor of another cohort) and for text-only
+    versions."""
+    version = (
+        SubmissionVersion.objects.select_related(
+            "submission__enrollment", "submission__assignment__cohort"
+        )
+        .filter(pk=pk)
+        .exclude(storage_name="")
+        .first()
+    )
+    if version is None or not _active(user):
+        raise Http404(_NO_REPORT)
+    enrollment = version.submission.enrollment
+    if enrollment.user_id == user.pk:
+        return version
+    if user_can_grade_reports(user, version.submission.assignment.cohort):
+        return version
+    raise Http404(_NO_REPORT)

@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from courses.views import attendance, calendar, cohorts, imports, staff
+from courses.views import attendance, calendar, cohorts, imports, reports, staff
 
 app_name = "courses"
 
@@ -28,5 +28,6 @@ urlpatterns = [
     *imports.urlpatterns,
     *calendar.urlpatterns,
     *attendance.urlpatterns,
+    *reports.urlpatterns,
     path("", include("courses.views.discussions")),
 ]

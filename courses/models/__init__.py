@@ -40,6 +40,14 @@ from courses.models.enrollment import (
 )
 from courses.models.imports import ImportBatch
 from courses.models.reference import Organisation, Province
+from courses.models.reports import (
+    Grade,
+    GradeChange,
+    LateAllowance,
+    ReportAssignment,
+    Submission,
+    SubmissionVersion,
+)
 
 __all__ = [
     "CERTIFICATE_RULE_FIELDS",
@@ -59,7 +67,10 @@ __all__ = [
     "EnrollmentChange",
     "FieldTag",
     "Follow",
+    "Grade",
+    "GradeChange",
     "ImportBatch",
+    "LateAllowance",
     "Mode",
     "ModerationAction",
     "ModerationKind",
@@ -70,8 +81,11 @@ __all__ = [
     "PostRevision",
     "Province",
     "ReadMarker",
+    "ReportAssignment",
     "Role",
     "Status",
+    "Submission",
+    "SubmissionVersion",
     "Thread",
     "ThreadKind",
     "ThreadTag",
