@@ -12,8 +12,9 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def _render(name: str, context: dict) -> tuple[str, str]:
-    # The site's public address (WAGTAILADMIN_BASE_URL, from the environment), for links.
+def render_email(name: str, context: dict) -> tuple[str, str]:
+    """(subject, body) of templates/courses/email/<name>_subject.txt and <name>.txt, in the
+    site's language, with `site_url` (WAGTAILADMIN_BASE_URL, from the environment) for links."""
     context = {"site_url": settings.WAGTAILADMIN_BASE_URL.rstrip("/"), **context}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string(f"courses/email/{name}_subject.txt", context)
@@ -25,6 +26,6 @@ def send_on_commit(name: str, to: list[str], context: dict) -> None:
     """Render now (with the data as it is inside the transaction), send after commit."""
     if not to:
         return
-    subject, body = _render(name, context)
+    subject, body = render_email(name, context)
     message = EmailMessage(subject=subject, body=body, to=to)
     transaction.on_commit(message.send)

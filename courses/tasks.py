@@ -16,7 +16,7 @@ from django.tasks import task
 from django.urls import reverse
 
 from courses.models import Post
-from courses.notifications import _render as render_email
+from courses.notifications import render_email
 from courses.permissions import user_can_read_discussions
 
 

@@ -17,12 +17,13 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from courses.exceptions import Conflict, InvalidInput, NotAllowed
+from courses.exceptions import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from courses.models import (
     CERTIFICATE_RULE_FIELDS,
     CERTIFICATE_SETTING_FIELDS,
@@ -253,6 +254,20 @@ def update_session(actor, session: ClassSession, data: SessionData) -> ClassSess
 
 
 def delete_session(actor, session: ClassSession) -> None:
-    """Refuses: not staff. (Once attendance exists, its PROTECT link refuses the delete.)"""
+    """Refuses: not staff; a session with attendance records (they decide certificates: the
+    records and their log must stay, so the session stays too — change its time instead)."""
     _require_staff(actor)
-    session.delete()
+    if session.attendance_records.exists():
+        raise InvalidTransition(
+            _(
+                "Buổi học này đã có điểm danh nên không xóa được (điểm danh quyết định việc cấp "
+                "chứng chỉ và phải được giữ lại). Nếu buổi học đổi giờ, hãy sửa buổi học."
+            )
+        )
+    try:
+        with transaction.atomic():
+            session.delete()
+    except ProtectedError as protected:  # a record written between the check and the delete
+        raise InvalidTransition(
+            _("Buổi học này đã có dữ liệu gắn với nó nên không xóa được.")
+        ) from protected

@@ -9,7 +9,7 @@ import pytest
 from django.utils import timezone
 
 from content.models import ModulePage
-from courses.exceptions import Conflict, InvalidInput, NotAllowed
+from courses.exceptions import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from courses.models import Category, ClassSession, Cohort, CohortChange, Enrollment, Role, Status
 from courses.selectors import timetable_summary
 from courses.services import cohorts as service
@@ -323,6 +323,19 @@ def test_delete_a_session(cohort, school_staff, participant):
 
     service.delete_session(school_staff, session)
     assert not ClassSession.objects.filter(pk=session.pk).exists()
+
+
+def test_a_session_with_attendance_is_never_deleted(cohort, school_staff):
+    from courses.models import AttendanceRecord
+    from courses.services import attendance
+
+    session = service.add_session(school_staff, cohort, theory(cohort))
+    member = factories.enrollment(cohort)
+    attendance.save_roll_call(school_staff, session, {member.pk: ("present", "")})
+    with pytest.raises(InvalidTransition, match="đã có điểm danh"):
+        service.delete_session(school_staff, session)
+    assert ClassSession.objects.filter(pk=session.pk).exists()
+    assert AttendanceRecord.objects.filter(session=session).count() == 1
 
 
 def test_only_school_staff_add_sessions(cohort, instructor):
