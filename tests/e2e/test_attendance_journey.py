@@ -1,0 +1,65 @@
+"""Attendance in a real browser at 360 px: the instructor opens check-in, a participant types the
+code on their own phone and is marked present, the instructor marks a classmate absent in the
+roll call. Both phones are Chromium contexts of their own (separate sessions and cookies)."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from courses.models import AttendanceChange, AttendanceRecord
+from tests import factories
+from tests.content.conftest import make_program
+from tests.courses.attendance_helpers import session, teacher
+from tests.e2e.conftest import sign_in
+from tests.factories import PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def test_check_in_by_code_then_a_correction_in_the_roll_call(page, browser, live_server, csp_watch):
+    cohort = factories.cohort(make_program(13))
+    instructor = teacher(cohort, factories.instructor(last_name="Lê Thị Thu", first_name="Hương"))
+    lesson = session(cohort, instructors=[instructor])
+    an = factories.enrollment(
+        cohort, factories.UserFactory(last_name="Nguyễn Văn", first_name="An")
+    )
+    binh = factories.enrollment(
+        cohort, factories.UserFactory(last_name="Trần Thị", first_name="Bình")
+    )
+
+    # The instructor's phone: open self check-in and read the code off the screen.
+    sign_in(page, live_server.url, instructor.email, PASSWORD)
+    page.goto(f"{live_server.url}/diem-danh/buoi/{lesson.pk}/tu-diem-danh/")
+    page.get_by_role("button", name="Mở tự điểm danh").click()
+    digits = page.locator("[data-code]")
+    expect(digits).to_have_text(re.compile(r"^\d{3} \d{3}$"))
+    code = digits.inner_text().replace(" ", "")
+
+    # A participant's phone: a context of its own, 360 px wide.
+    phone = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
+    participant = phone.new_page()
+    sign_in(participant, live_server.url, an.user.email, PASSWORD)
+    participant.goto(f"{live_server.url}/diem-danh/vao-lop/")
+    participant.get_by_label("Mã điểm danh (6 chữ số trên màn hình của giảng viên)").fill(code)
+    participant.get_by_role("button", name="Điểm danh", exact=True).click()
+    expect(participant.get_by_text("Đã điểm danh: Có mặt")).to_be_visible()
+    assert participant.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.close()
+
+    # Back on the instructor's phone: An arrived by check-in; mark Bình absent and save.
+    page.goto(f"{live_server.url}/diem-danh/buoi/{lesson.pk}/")
+    an_row = page.locator(f"#hv-{an.pk}")
+    expect(an_row.get_by_label("Có mặt")).to_be_checked()
+    page.locator(f"#hv-{binh.pk}").get_by_label("Vắng", exact=True).check()
+    page.get_by_role("button", name="Lưu điểm danh").click()
+    expect(page.get_by_text("Đã lưu điểm danh")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert csp_watch() == []
+
+    statuses = dict(
+        AttendanceRecord.objects.filter(session=lesson).values_list("enrollment_id", "status")
+    )
+    assert statuses == {an.pk: "present", binh.pk: "absent"}
+    assert AttendanceRecord.objects.get(enrollment=an).method == "self_check_in"
+    assert AttendanceChange.objects.filter(record__session=lesson).count() == 2
