@@ -36,12 +36,12 @@ def vi(client):
 
 # --- Transactional tests and the rows data migrations create --------------------------------
 # Tests marked transaction=True, serialized_rollback=True get the rows of the data migrations
-# (home page, site, role groups) back from the snapshot pytest-django takes when it creates the
-# test database. Django keeps that snapshot on the connection object; once Playwright's sync API
-# has run (the e2e tests), the test body sees a different connection object without it, so
-# Django silently skips the restore and the next test finds an empty database — and its flush
-# at teardown re-creates content types, which a later restore then collides with. We keep a copy
-# from the first transactional test and put it back on whichever connection object is current.
+# (home page, site, role groups) back from a snapshot Django keeps on the connection object.
+# Once Playwright's sync API has started (the e2e tests), the test body sees a different
+# connection object without that snapshot, so Django silently skips the restore — the next test
+# finds an empty database — and its teardown flush re-creates content types, which a later
+# restore collides with. So we keep the snapshot ourselves and put it back on whichever
+# connection object is current.
 _SNAPSHOTS: dict[str, str] = {}
 
 
@@ -57,8 +57,15 @@ def _restore_migration_rows(request):
         if snapshot is not None:
             _SNAPSHOTS.setdefault(alias, snapshot)
     request.getfixturevalue("_django_db_helper")  # the test's own database set-up runs first
-    for alias, snapshot in _SNAPSHOTS.items():
+    for alias in connections:
         connection = connections[alias]
-        if not hasattr(connection, "_test_serialized_contents"):
-            connection._test_serialized_contents = snapshot  # so teardown's flush stays clean
-            connection.creation.deserialize_db_from_string(snapshot)  # what set-up skipped
+        if hasattr(connection, "_test_serialized_contents"):
+            continue
+        if alias not in _SNAPSHOTS:
+            # The first such test, with Django's snapshot already out of reach: nothing has
+            # flushed the database yet (every earlier test rolled back), so what it holds now is
+            # the migrated state.
+            _SNAPSHOTS[alias] = connection.creation.serialize_db_to_string()
+        else:
+            connection.creation.deserialize_db_from_string(_SNAPSHOTS[alias])
+        connection._test_serialized_contents = _SNAPSHOTS[alias]  # teardown's flush stays clean
