@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import storages
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
 
@@ -61,3 +62,21 @@ def ascii_filename(filename: str) -> str:
         kept.append(char if " " <= char <= "~" and char not in '"\\' else "_")
     fallback = "".join(kept).strip()
     return fallback or "download"
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+
+def export_response(body: bytes, *, name: str, extension: str, content_type: str) -> HttpResponse:
+    """A spreadsheet made on request, as a download named `<name>-<yyyymmdd>.<extension>`; never
+    cached (it holds people's data)."""
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    return HttpResponse(
+        body,
+        content_type=content_type,
+        headers={
+            "Content-Disposition": attachment_header(f"{name}-{stamp}.{extension}"),
+            "Cache-Control": "private, no-store",
+        },
+    )

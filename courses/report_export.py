@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import io
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses.report_selectors import Gradebook, verdict
 from courses.spreadsheets import formula_safe as _safe
-from lms.text import format_decimal
+from lms.text import format_datetime_short, format_decimal
 
 
 def headers() -> list[str]:
@@ -37,7 +36,7 @@ def _rows(book: Gradebook):
         result = row.result
         submitted_at = ""
         if result.submitted_at:
-            submitted_at = timezone.localtime(result.submitted_at).strftime("%d/%m/%Y %H:%M")
+            submitted_at = format_datetime_short(result.submitted_at)
         yield [
             index,
             _safe(row.enrollment.user.full_name or row.enrollment.user.email),
@@ -68,7 +67,7 @@ def as_xlsx(book: Gradebook) -> bytes:
             % {
                 "title": book.assignment.title,
                 "mark": format_decimal(book.cohort.report_pass_mark, 1),
-                "deadline": timezone.localtime(book.assignment.deadline).strftime("%d/%m/%Y %H:%M"),
+                "deadline": format_datetime_short(book.assignment.deadline),
             }
         ]
     )

@@ -159,6 +159,32 @@ def format_date_short(value: dt.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+def format_time(value: dt.datetime) -> str:
+    """A moment's local time of day: "07:30"."""
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%H:%M")
+
+
+def format_datetime_short(value: dt.datetime) -> str:
+    """A moment as tables write it, in local time: "02/12/2026 07:30"."""
+    from django.utils import timezone
+
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M")
+
+
+def format_moment(value: dt.datetime) -> str:
+    """A moment as a sentence says it, in local time: "07:30 ngày 02/12/2026"."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    local = timezone.localtime(value)
+    return _("%(time)s ngày %(date)s") % {
+        "time": format_time(local),
+        "date": format_date_short(local),
+    }
+
+
 def format_decimal(value: float | Decimal | int, places: int = 1) -> str:
     """A number with a decimal comma: 8.5 -> "8,5"; thousands with a dot: 1234.5 -> "1.234,5"."""
     quantum = Decimal(1).scaleb(-places)

@@ -42,7 +42,7 @@ from courses.models import (
     Status,
 )
 from courses.permissions import user_can_take_attendance
-from lms.text import normalize
+from lms.text import format_moment, format_time, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -61,18 +61,6 @@ def _setting(name: str, default: int) -> int:
 
 def code_seconds() -> int:
     return max(5, _setting("LMS_CHECKIN_CODE_SECONDS", 30))
-
-
-def _fmt_time(value: dt.datetime) -> str:
-    return timezone.localtime(value).strftime("%H:%M")
-
-
-def _fmt_datetime(value: dt.datetime) -> str:
-    local = timezone.localtime(value)
-    return _("%(time)s ngày %(date)s") % {
-        "time": local.strftime("%H:%M"),
-        "date": local.strftime("%d/%m/%Y"),
-    }
 
 
 def _actor(user):
@@ -332,7 +320,7 @@ def _stale_message(members, current, stale) -> str:
                 "name": members[pk].user.full_name or members[pk].user.email,
                 "status": record.get_status_display(),
                 "who": who,
-                "when": _fmt_datetime(record.recorded_at),
+                "when": format_moment(record.recorded_at),
             }
         )
     return _(
@@ -439,7 +427,7 @@ def open_check_in(actor, session: ClassSession) -> CheckInWindow:
     if now() > closes:
         raise InvalidTransition(
             _("Đã qua giờ tự điểm danh của buổi này (đến %(time)s). Hãy dùng trang điểm danh.")
-            % {"time": _fmt_time(closes)}
+            % {"time": format_time(closes)}
         )
     existing = open_window(session)
     if existing is not None:
@@ -478,14 +466,14 @@ def _already(record: AttendanceRecord) -> CheckInOutcome:
             record,
             False,
             message
-            % {"time": _fmt_time(record.recorded_at), "status": record.get_status_display()},
+            % {"time": format_time(record.recorded_at), "status": record.get_status_display()},
         )
     raise InvalidTransition(
         _(
             "Buổi này đã được ghi nhận là “%(status)s” lúc %(time)s; tự điểm danh không thay đổi "
             "được ghi nhận đó. Nếu bạn đang có mặt, hãy báo giảng viên để sửa."
         )
-        % {"status": record.get_status_display(), "time": _fmt_time(record.recorded_at)}
+        % {"status": record.get_status_display(), "time": format_time(record.recorded_at)}
     )
 
 
@@ -512,12 +500,12 @@ def check_in(user, session: ClassSession, code: str, ip: str | None = None) -> C
     if moment < opens:
         raise InvalidTransition(
             _("Chưa đến giờ điểm danh: buổi học nhận điểm danh từ %(time)s.")
-            % {"time": _fmt_time(opens)}
+            % {"time": format_time(opens)}
         )
     if moment > closes:
         raise InvalidTransition(
             _("Đã hết giờ tự điểm danh (đến %(time)s). Hãy báo giảng viên để được ghi nhận.")
-            % {"time": _fmt_time(closes)}
+            % {"time": format_time(closes)}
         )
     if not code_matches(window, code, moment):
         raise WrongCode(
@@ -555,6 +543,6 @@ def check_in(user, session: ClassSession, code: str, ip: str | None = None) -> C
         return _already(existing)
     message = _("Đã điểm danh: %(status)s lúc %(time)s.") % {
         "status": record.get_status_display(),
-        "time": _fmt_time(moment),
+        "time": format_time(moment),
     }
     return CheckInOutcome(record, True, message)

@@ -55,7 +55,7 @@ from courses.models import (
     SubmissionVersion,
 )
 from courses.permissions import user_can_allow_late_reports, user_can_grade_reports
-from lms.text import format_decimal, normalize, normalize_name
+from lms.text import format_decimal, format_moment, normalize, normalize_name
 
 logger = logging.getLogger(__name__)
 
@@ -79,14 +79,6 @@ def _actor(user):
 
 def _clean(text: str | None) -> str:
     return (normalize(text or "") or "").strip()
-
-
-def fmt_moment(value: dt.datetime) -> str:
-    local = timezone.localtime(value)
-    return _("%(time)s ngày %(date)s") % {
-        "time": local.strftime("%H:%M"),
-        "date": local.strftime("%d/%m/%Y"),
-    }
 
 
 # --- Pure rules: scores, pass, classification ----------------------------------------------------
@@ -437,7 +429,7 @@ def allow_late(actor, enrollment: Enrollment, *, until: dt.datetime, reason: str
     if until <= assignment.deadline:
         raise InvalidInput(
             _("Thời hạn nộp muộn phải sau hạn chung (%(deadline)s); trước hạn đó ai cũng nộp được.")
-            % {"deadline": fmt_moment(assignment.deadline)},
+            % {"deadline": format_moment(assignment.deadline)},
             field="until",
         )
     allowance = LateAllowance.objects.create(
@@ -526,7 +518,7 @@ def submit_report(
                     "Đã hết hạn nộp báo cáo (%(deadline)s). Sau hạn, chỉ nhà trường mới cho phép "
                     "nộp muộn: hãy liên hệ nhà trường."
                 )
-                % {"deadline": fmt_moment(assignment.deadline)}
+                % {"deadline": format_moment(assignment.deadline)}
             )
     title = normalize_name(title)
     abstract = _clean(abstract)
@@ -615,7 +607,7 @@ def _send_receipt(user, cohort, assignment, version) -> None:
             "cohort": cohort,
             "assignment": assignment,
             "version": version,
-            "when": fmt_moment(version.submitted_at),
+            "when": format_moment(version.submitted_at),
             "size_kb": format_decimal(Decimal(version.size) / 1024, 0) if version.size else "",
             "page_path": reverse("courses:report", args=[cohort.code]),
         },
@@ -663,7 +655,7 @@ def _stale_grade_message(grade: Grade) -> str:
     ) % {
         "who": who,
         "score": format_decimal(grade.score, 1),
-        "when": fmt_moment(grade.graded_at),
+        "when": format_moment(grade.graded_at),
     }
 
 

@@ -5,7 +5,7 @@ import datetime as dt
 from django import template
 from django.utils import timezone
 
-from lms.text import format_date_short, format_decimal
+from lms.text import format_date_short, format_decimal, format_time
 
 register = template.Library()
 
@@ -21,7 +21,7 @@ def vn_date(value) -> str:
 
 @register.filter
 def vn_time(value) -> str:
-    return timezone.localtime(value).strftime("%H:%M") if value else ""
+    return format_time(value) if value else ""
 
 
 @register.filter

@@ -12,7 +12,7 @@ import qrcode
 import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django_ratelimit.core import is_ratelimited
 
 from courses import attendance_export as export
 from courses import attendance_selectors as reads
+from courses import downloads
 from courses.exceptions import DomainError, NotAllowed
 from courses.models import AttendanceStatus, ClassSession, Enrollment, Role
 from courses.permissions import (
@@ -34,6 +35,7 @@ from courses.permissions import (
     user_can_see_cohort_attendance,
 )
 from courses.services import attendance as service
+from courses.views import client_ip
 
 # Wrong check-in codes allowed per person before a pause (django-ratelimit, group "checkin").
 CHECK_IN_RATE = "10/5m"
@@ -45,10 +47,6 @@ STATUS_CHOICES = [
     (AttendanceStatus.EXCUSED, "excused", gettext_lazy("Có phép")),
     (AttendanceStatus.ABSENT, "absent", gettext_lazy("Vắng")),
 ]
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 # --- Roll call -------------------------------------------------------------------------------
@@ -124,7 +122,7 @@ def roll_call(request, pk: int):
                 session,
                 marks,
                 versions,
-                _ip(request),
+                client_ip(request),
                 reason=request.POST.get("reason", ""),
             )
         except DomainError as refusal:
@@ -296,7 +294,7 @@ def check_in(request):
         return render(request, "courses/attendance/check_in.html", context, status=400)
     try:
         session = _choose_session(request, candidates, code)
-        outcome = service.check_in(request.user, session, code, _ip(request))
+        outcome = service.check_in(request.user, session, code, client_ip(request))
     except service.WrongCode as refusal:
         limited = is_ratelimited(request, increment=True, **limit)
         context["error"] = too_many if limited else refusal.message
@@ -341,7 +339,7 @@ def participant_attendance(request, code: str, enrollment_pk: int):
                 request.POST.get("status", ""),
                 reason=request.POST.get("reason", ""),
                 version=int(version) if version.isdigit() else 0,
-                ip=_ip(request),
+                ip=client_ip(request),
             )
         except DomainError as refusal:
             messages.error(request, refusal.message)
@@ -410,21 +408,12 @@ def cohort_attendance_export(request, code: str, fmt: str):
     if not user_can_see_cohort_attendance(request.user, cohort):
         raise Http404(_("Không tìm thấy trang này."))
     matrix = reads.attendance_matrix(cohort)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    filename = f"chuyen-can-{cohort.code}-{stamp}.{fmt}"
     if fmt == "xlsx":
-        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        body = export.as_xlsx(matrix)
+        body, content_type = export.as_xlsx(matrix), downloads.XLSX
     else:
-        content_type = "text/csv; charset=utf-8"
-        body = export.as_csv(matrix)
-    return HttpResponse(
-        body,
-        content_type=content_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
-            "Cache-Control": "private, no-store",
-        },
+        body, content_type = export.as_csv(matrix), downloads.CSV
+    return downloads.export_response(
+        body, name=f"chuyen-can-{cohort.code}", extension=fmt, content_type=content_type
     )
 
 

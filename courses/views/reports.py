@@ -11,18 +11,17 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 from django_ratelimit.core import is_ratelimited
 
 from courses import report_export as export
 from courses import report_selectors as reads
-from courses.downloads import private_file_response
+from courses.downloads import XLSX, export_response, private_file_response
 from courses.exceptions import Conflict, DomainError, NotAllowed
 from courses.models import Enrollment, Role
 from courses.permissions import (
@@ -39,15 +38,12 @@ from courses.report_files import ScannerUnavailable
 from courses.report_forms import AssignmentForm, GradeForm, LateAllowanceForm, SubmitForm
 from courses.selectors import members_of
 from courses.services import reports as service
-from lms.text import format_decimal
+from courses.views import client_ip
+from lms.text import format_decimal, format_moment
 
 # Hand-ins allowed per person and hour (django-ratelimit, group "report-submit"): far above what
 # anyone needs, low enough that nobody can make the server check and scan files all day.
 SUBMIT_RATE = "20/h"
-
-
-def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _refused(form, refusal: DomainError) -> None:
@@ -104,7 +100,7 @@ def report_page(request, code: str):
                     abstract=data["abstract"],
                     text=data["text"],
                     upload=data["file"],
-                    ip=_ip(request),
+                    ip=client_ip(request),
                 )
             except DomainError as refusal:
                 _refused(form, refusal)
@@ -112,7 +108,7 @@ def report_page(request, code: str):
             else:
                 message = _("Đã nhận báo cáo (lần nộp %(number)s) lúc %(when)s.") % {
                     "number": version.number,
-                    "when": service.fmt_moment(version.submitted_at),
+                    "when": format_moment(version.submitted_at),
                 }
                 if version.is_late:
                     message += " " + _("Bài được ghi là nộp muộn, theo phép của nhà trường.")
@@ -292,16 +288,11 @@ def staff_gradebook(request, code: str):
 @require_safe
 def staff_gradebook_xlsx(request, code: str):
     cohort = access_cohort_for_staff(request.user, code)
-    stamp = timezone.localdate().strftime("%Y%m%d")
-    return HttpResponse(
+    return export_response(
         export.as_xlsx(reads.gradebook(cohort)),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        headers={
-            "Content-Disposition": content_disposition_header(
-                True, f"bang-diem-bao-cao-{cohort.code}-{stamp}.xlsx"
-            ),
-            "Cache-Control": "private, no-store",
-        },
+        name=f"bang-diem-bao-cao-{cohort.code}",
+        extension="xlsx",
+        content_type=XLSX,
     )
 
 
@@ -347,7 +338,7 @@ def _allow_late(request, form) -> bool:
     messages.success(
         request,
         _("Đã cho phép %(name)s nộp muộn đến %(until)s.")
-        % {"name": enrollment.user.full_name, "until": service.fmt_moment(data["until"])},
+        % {"name": enrollment.user.full_name, "until": format_moment(data["until"])},
     )
     return True
 
