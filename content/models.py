@@ -73,6 +73,28 @@ class SiteIdentity(BaseGenericSetting):
         verbose_name = _("thông tin đơn vị")
 
 
+@register_setting(icon="doc-full")
+class CertificateDesign(BaseGenericSetting):
+    """The school's own look for certificates printed from now on, without code: extra CSS
+    added after the built-in stylesheet (fonts, sizes, colours, a border). Issued certificates
+    keep the PDF they were issued with. A whole new layout is a template file named by the
+    LMS_CERTIFICATE_TEMPLATE setting (docs/certificates.md)."""
+
+    extra_css = models.TextField(
+        _("CSS bổ sung cho mẫu chứng chỉ"),
+        blank=True,
+        help_text=_(
+            "Ví dụ: .title { color: #a00; } — chỉ dùng được phông chữ và hình trong thư mục "
+            "static/certificates của hệ thống; mọi địa chỉ khác bị chặn."
+        ),
+    )
+
+    panels = [FieldPanel("extra_css")]
+
+    class Meta:
+        verbose_name = _("mẫu chứng chỉ")
+
+
 class HomePage(Page):
     """The site root: what the course is and where to go next."""
 

@@ -31,6 +31,7 @@ from courses.models import (
 from lms.accounts.roles import is_school_staff
 
 __all__ = [
+    "access_certificate",
     "access_cohort",
     "access_cohort_for_grading",
     "access_cohort_for_staff",
@@ -44,8 +45,10 @@ __all__ = [
     "require_moderator",
     "require_school_staff",
     "user_can_allow_late_reports",
+    "user_can_download_certificate",
     "user_can_edit_post",
     "user_can_grade_reports",
+    "user_can_issue_certificates",
     "user_can_mark_answer",
     "user_can_moderate",
     "user_can_post",
@@ -338,3 +341,30 @@ def access_report_file(user, pk: int) -> SubmissionVersion:
     if user_can_grade_reports(user, version.submission.assignment.cohort):
         return version
     raise Http404(_NO_REPORT)
+
+
+# --- Certificates ---------------------------------------------------------------------------
+# Issuing, revoking, re-issuing, the register and cohort-wide downloads: school staff only (the
+# register holds personal data: curriculum.md). A participant downloads their own certificates;
+# anyone may verify a code (courses.views.verification), which shows no personal data beyond
+# the name.
+
+
+def user_can_issue_certificates(user) -> bool:
+    return is_school_staff(user)
+
+
+def user_can_download_certificate(user, certificate) -> bool:
+    if not _active(user):
+        return False
+    return is_school_staff(user) or certificate.enrollment.user_id == user.pk
+
+
+def access_certificate(user, pk: int):
+    """A certificate its owner or school staff may download; 404 for anyone else."""
+    from courses.models.certificates import Certificate
+
+    certificate = Certificate.objects.select_related("enrollment").filter(pk=pk).first()
+    if certificate is None or not user_can_download_certificate(user, certificate):
+        raise Http404(_("Không tìm thấy chứng chỉ này."))
+    return certificate

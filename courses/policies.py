@@ -1,4 +1,4 @@
-"""Pure rules of the course, with no ORM: attendance rate and risk (eligibility will join them).
+"""Pure rules of the course, with no ORM: attendance rate and risk, certificate eligibility.
 
 Numbers are Decimals (a late arrival may be credited a fraction of a session's periods) and every
 comparison with a threshold is exact: a participant at 79,996 % has not reached 80 %, whatever
@@ -90,6 +90,118 @@ def credited_periods(status: str, periods: int, late_credit_percent: int = 100) 
 def format_rate(rate) -> str:
     """A rate the Vietnamese way, one decimal at most: "82,5 %", "80 %"."""
     text = format_decimal(_dec(rate).quantize(Decimal("0.1"), rounding=ROUND_DOWN), 1)
+    if text.endswith(",0"):
+        text = text[:-2]
+    return f"{text} %"
+
+
+def _periods(value) -> str:
+    return format_decimal(_dec(value), 1).removesuffix(",0")
+
+
+def certificate_refusals(
+    *,
+    enrollment_ok: bool,
+    enrollment_problem: str,
+    attended,
+    held,
+    scheduled,
+    threshold,
+    report_submitted: bool,
+    report_graded: bool,
+    report_score,
+    pass_mark,
+    field_required: bool,
+    field_attended,
+    field_scheduled,
+) -> list[str]:
+    """Why a participant may not (yet) receive the certificate, in words; empty when eligible.
+
+    The conditions of curriculum.md: an approved enrollment, attended periods at least the
+    threshold of the whole timetable, the final report graded at least the pass mark, and —
+    when the cohort requires it — every field-study period attended. Each unmet condition
+    gives one sentence a member of staff can read out to the participant.
+    """
+    from django.utils.translation import gettext as _
+
+    reasons = []
+    if not enrollment_ok:
+        reasons.append(enrollment_problem)
+    attended, held, scheduled = _dec(attended), _dec(held), _dec(scheduled)
+    if scheduled <= 0:
+        reasons.append(_("lớp chưa có thời khóa biểu"))
+    elif not reaches(attended, scheduled, threshold):
+        remaining = scheduled - held
+        if remaining > 0 and can_still_reach(attended, held, remaining, threshold):
+            reasons.append(
+                _(
+                    "mới dự %(attended)s/%(scheduled)s tiết (%(rate)s), còn %(remaining)s tiết "
+                    "chưa diễn ra — cần %(threshold)s"
+                )
+                % {
+                    "attended": _periods(attended),
+                    "scheduled": _periods(scheduled),
+                    "rate": format_rate(attendance_rate(attended, scheduled)),
+                    "remaining": _periods(remaining),
+                    "threshold": format_rate(threshold),
+                }
+            )
+        elif remaining > 0:
+            missed = held - attended
+            reasons.append(
+                _(
+                    "đã vắng %(missed)s/%(held)s tiết đã học — dù dự đủ %(remaining)s tiết còn "
+                    "lại cũng không đạt %(threshold)s"
+                )
+                % {
+                    "missed": _periods(missed),
+                    "held": _periods(held),
+                    "remaining": _periods(remaining),
+                    "threshold": format_rate(threshold),
+                }
+            )
+        else:
+            missed = scheduled - attended
+            reasons.append(
+                _("vắng %(missed)s/%(scheduled)s tiết (%(rate)s) — vượt mức %(limit)s")
+                % {
+                    "missed": _periods(missed),
+                    "scheduled": _periods(scheduled),
+                    "rate": format_rate_exact(missed * HUNDRED / scheduled),
+                    "limit": format_rate(HUNDRED - _dec(threshold)),
+                }
+            )
+    if not report_submitted:
+        reasons.append(_("chưa nộp báo cáo thu hoạch"))
+    elif not report_graded:
+        reasons.append(_("báo cáo thu hoạch chưa được chấm"))
+    elif _dec(report_score) < _dec(pass_mark):
+        reasons.append(
+            _("báo cáo thu hoạch đạt %(score)s điểm — dưới mức %(pass_mark)s")
+            % {
+                "score": format_decimal(report_score, 1),
+                "pass_mark": format_decimal(pass_mark, 1),
+            }
+        )
+    if field_required:
+        field_attended, field_scheduled = _dec(field_attended), _dec(field_scheduled)
+        if field_scheduled <= 0:
+            reasons.append(_("lớp chưa xếp lịch nghiên cứu thực tế"))
+        elif field_attended < field_scheduled:
+            reasons.append(
+                _("chưa tham gia đủ nghiên cứu thực tế (%(attended)s/%(scheduled)s tiết)")
+                % {
+                    "attended": _periods(field_attended),
+                    "scheduled": _periods(field_scheduled),
+                }
+            )
+    return reasons
+
+
+def format_rate_exact(rate) -> str:
+    """A share to one decimal, rounded half up (22,5 %); for amounts over a limit, where
+    rounding down would understate them."""
+    text = format_decimal(_dec(rate), 1)
     if text.endswith(",0"):
         text = text[:-2]
     return f"{text} %"

@@ -80,3 +80,12 @@ def notify_followers_of_reply(post_id: int) -> int:
     if messages:
         mailers.default.send_messages(messages)
     return len(messages)
+
+
+@task()
+def run_issuance_batch(batch_id: int) -> int:
+    """Issue the certificates of one batch (courses.services.certificates.run_batch); returns
+    how many were issued. Idempotent: a rerun after a crash skips those already issued."""
+    from courses.services.certificates import run_batch
+
+    return run_batch(batch_id).issued_count

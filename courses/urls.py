@@ -2,7 +2,17 @@
 
 from django.urls import include, path
 
-from courses.views import attendance, calendar, cohorts, imports, reports, staff
+from courses.views import (
+    attendance,
+    calendar,
+    certificate_register,
+    certificates,
+    cohorts,
+    imports,
+    reports,
+    staff,
+    verification,
+)
 
 app_name = "courses"
 
@@ -29,5 +39,8 @@ urlpatterns = [
     *calendar.urlpatterns,
     *attendance.urlpatterns,
     *reports.urlpatterns,
+    *certificates.urlpatterns,
+    *verification.urlpatterns,
+    *certificate_register.urlpatterns,
     path("", include("courses.views.discussions")),
 ]

@@ -7,6 +7,17 @@ from courses.models.attendance import (
     AttendanceStatus,
     CheckInWindow,
 )
+from courses.models.certificates import (
+    BatchStatus,
+    Certificate,
+    CertificateEvent,
+    CertificateKind,
+    EventKind,
+    ImmutableRecord,
+    IssuanceBatch,
+    NumberSequence,
+    SigningKey,
+)
 from courses.models.cohorts import (
     CERTIFICATE_RULE_FIELDS,
     CERTIFICATE_SETTING_FIELDS,
@@ -50,6 +61,15 @@ from courses.models.reports import (
 )
 
 __all__ = [
+    "SigningKey",
+    "NumberSequence",
+    "IssuanceBatch",
+    "ImmutableRecord",
+    "EventKind",
+    "CertificateKind",
+    "CertificateEvent",
+    "Certificate",
+    "BatchStatus",
     "CERTIFICATE_RULE_FIELDS",
     "CERTIFICATE_SETTING_FIELDS",
     "AttendanceChange",

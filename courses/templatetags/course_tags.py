@@ -12,8 +12,14 @@ register = template.Library()
 
 @register.filter
 def vn_date(value) -> str:
+    """dd/mm/yyyy of a date, a datetime (local) or an ISO date string (certificate snapshots)."""
     if not value:
         return ""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value)
+        except ValueError:
+            return value
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date()
     return format_date_short(value)

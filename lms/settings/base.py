@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "allauth.mfa",
     # Rate limits of our own views (its system checks verify the cache it counts in).
     "django_ratelimit",
+    # Background tasks stored in the database, run by `manage.py db_worker` (TASKS_BACKEND).
+    "django_tasks_db",
     # Django
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -105,6 +107,16 @@ TEMPLATES = [
 ]
 
 FORM_RENDERER = "lms.forms_renderer.SiteFormRenderer"
+
+# --- Background tasks (Django's task framework) ---------------------------------------------
+# "immediate" (the default: a task runs inside the request that enqueues it, after its
+# transaction commits; tests and one-off commands) or "database" (tasks wait in the database
+# for `manage.py db_worker`, a separate process: `make run` starts one, production runs one).
+_TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env("TASKS_BACKEND", default="immediate")]}}
 
 # --- Database -------------------------------------------------------------------------------
 # Default: a SQLite file in the project (the embedded mode). DATABASE_URL for anything else,
@@ -231,6 +243,17 @@ LMS_CLAMD_SOCKET = env("LMS_CLAMD_SOCKET", default="")
 LMS_CLAMD_HOST = env("LMS_CLAMD_HOST", default="")
 LMS_CLAMD_PORT = env.int("LMS_CLAMD_PORT", default=3310)
 LMS_CLAMD_TIMEOUT = env.int("LMS_CLAMD_TIMEOUT", default=30)
+
+# Certificates (docs/guides/chung-chi.md). The school's Ed25519 key that signs every issued
+# record: a PEM file; empty = a development key generated on first use under var/keys/.
+LMS_SIGNING_KEY_FILE = env("LMS_SIGNING_KEY_FILE", default="")
+LMS_DEVELOPMENT_KEY_DIR = BASE_DIR / "var" / "keys"
+# The certificate's layout: a template file of the school's, under templates/ (no code change).
+LMS_CERTIFICATE_TEMPLATE = env(
+    "LMS_CERTIFICATE_TEMPLATE", default="courses/certificates/document.html"
+)
+# Public verification lookups allowed per client address (django-ratelimit rate).
+LMS_VERIFY_RATE = env("LMS_VERIFY_RATE", default="30/m")
 # Self check-in (docs/operations/configuration.md): the code shown in class rotates every
 # LMS_CHECKIN_CODE_SECONDS; participants may check in from N minutes before a session's start to
 # M minutes after it, and are marked late after L minutes.

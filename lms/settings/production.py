@@ -1,6 +1,7 @@
 """Production: every value from the environment; refuses to start without the essentials.
 
-Required: SECRET_KEY, ALLOWED_HOSTS, CACHE_URL, EMAIL_URL. See docs/operations/configuration.md.
+Required: SECRET_KEY, ALLOWED_HOSTS, CACHE_URL, EMAIL_URL, LMS_SIGNING_KEY_FILE.
+See docs/operations/configuration.md.
 """
 
 from django.core.exceptions import ImproperlyConfigured
@@ -51,6 +52,13 @@ _required(
     "EMAIL_URL",
     "Sign-up verification, password resets and notices are sent by e-mail, "
     "e.g. EMAIL_URL=smtp+tls://user:password@smtp.example.vn:587.",
+)
+# One key for every app process and machine (a generated development key would differ per
+# machine): certificates issued anywhere must verify with the published key set.
+LMS_SIGNING_KEY_FILE = _required(
+    "LMS_SIGNING_KEY_FILE",
+    "Certificates are signed with the school's Ed25519 key: a PEM file readable by the app "
+    "(create one with `openssl genpkey -algorithm ed25519 -out certificate-signing.pem`).",
 )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 

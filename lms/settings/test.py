@@ -18,6 +18,7 @@ _TMP = Path(tempfile.mkdtemp(prefix=f"lms-test-{os.getpid()}-"))
 MEDIA_ROOT = _TMP / "media"
 PRIVATE_MEDIA_ROOT = _TMP / "private"
 STATIC_ROOT = _TMP / "static"
+LMS_DEVELOPMENT_KEY_DIR = _TMP / "keys"  # a signing key per test process, never in the repo
 STATIC_ROOT.mkdir()
 WHITENOISE_USE_FINDERS = True
 STORAGES = {

@@ -15,6 +15,7 @@ GOOD_ENV = {
     "CACHE_URL": "redis://127.0.0.1:6379/0",
     "WAGTAILADMIN_BASE_URL": "https://lms.example.vn",
     "EMAIL_URL": "smtp+tls://lms:secret@smtp.example.vn:587",
+    "LMS_SIGNING_KEY_FILE": "/etc/lms/certificate-signing.pem",
 }
 
 
@@ -29,7 +30,9 @@ def run(args, **env_overrides):
     )
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "EMAIL_URL"])
+@pytest.mark.parametrize(
+    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "EMAIL_URL", "LMS_SIGNING_KEY_FILE"]
+)
 def test_production_refuses_to_start_without_essentials(missing):
     result = run(["manage.py", "check"], **{missing: None})
     assert result.returncode != 0
