@@ -30,10 +30,14 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 system-deps:
 	@.ci/system-deps
 
+# The site and its background-task worker (certificate batches, mail), as production runs
+# them; stopping `make run` (Ctrl-C) stops both.
 run: $(STAMP) system-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@TASKS_BACKEND=database $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	TASKS_BACKEND=database $(PY) manage.py runserver $(HOST):$(PORT)
 
 seed: $(STAMP)
 	$(PY) manage.py seed_demo
