@@ -96,3 +96,31 @@ def test_seed_gives_a_running_class_with_a_full_timetable_and_an_open_one(client
     assert risks == {OUT_OF_REACH: "out_of_reach", AT_RISK: "at_risk"}
     call_command("seed_demo", force=True)  # a second run records nothing twice
     assert AttendanceRecord.objects.filter(session__cohort=running).count() == 30 * ended
+
+
+def test_the_demo_issues_certificates_revokes_one_and_reissues_one(client):
+    from courses.certificate_selectors import eligibility_for_cohort, register
+    from courses.demo_certificates import (
+        FINISHED_CODE,
+        NOT_YET_ISSUED,
+        REPLACED,
+        REVOKED,
+    )
+    from courses.models import Certificate, Cohort, IssuanceBatch
+
+    call_command("seed_demo", force=True)
+    cohort = Cohort.objects.get(code=FINISHED_CODE)
+    states = {s.certificate.enrollment.user.email: s for s in register(cohort=cohort)}
+    assert Certificate.objects.filter(cohort=cohort, kind="original").count() == 9
+    assert states[REVOKED].status == "revoked"
+    replacement = Certificate.objects.get(replaces__enrollment__user__email=REPLACED)
+    assert replacement.snapshot["title"] == "GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC"
+    rows = {row.enrollment.user.email: row for row in eligibility_for_cohort(cohort)}
+    assert rows[NOT_YET_ISSUED].can_be_issued
+    assert sum(1 for row in rows.values() if not row.eligible) == 2
+    batch = IssuanceBatch.objects.get(cohort=cohort)
+    assert len(batch.skipped) == 2  # the two not eligible, with their reasons
+    assert all(item["reason"] for item in batch.skipped)
+
+    call_command("seed_demo", force=True)  # a second run issues nothing more
+    assert Certificate.objects.filter(cohort=cohort).count() == 10

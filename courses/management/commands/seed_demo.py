@@ -9,6 +9,7 @@ from django.test import override_settings
 
 from courses import demo
 from courses.demo_attendance import seed_attendance
+from courses.demo_certificates import seed_certificates
 from courses.demo_cohorts import seed_cohorts
 from courses.demo_discussions import seed_discussions
 from courses.demo_reports import seed_reports
@@ -41,6 +42,9 @@ class Command(BaseCommand):
         handed_in = seed_reports()
         if handed_in:
             self.stdout.write(f"Final reports: {handed_in} participants handed one in.")
+        issued = seed_certificates()
+        if issued:
+            self.stdout.write(f"Certificates: {issued} issued in cohort GDS-2026-3.")
         return accounts
 
     def handle(self, *args, force: bool = False, **options):
