@@ -48,7 +48,7 @@ from courses.models.certificates import (
     SigningKey,
 )
 from courses.permissions import user_can_issue_certificates
-from lms.text import format_decimal, format_moment, normalize
+from lms.text import format_decimal, normalize
 
 logger = logging.getLogger(__name__)
 
@@ -660,10 +660,3 @@ def replace_certificate(
         getattr(actor, "pk", None),
     )
     return replacement
-
-
-def describe_batch(batch: IssuanceBatch) -> str:
-    return _("Đợt cấp %(number)s ngày %(when)s") % {
-        "number": batch.decision_number,
-        "when": format_moment(batch.requested_at),
-    }

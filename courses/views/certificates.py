@@ -139,52 +139,18 @@ def staff_certificate(request, pk: int):
     action = request.POST.get("action") if request.method == "POST" else None
     revoke_form = RevokeForm(request.POST if action == "revoke" else None, prefix="thu-hoi")
     replace_form = ReplaceForm(request.POST if action == "replace" else None, prefix="cap-lai")
-    status = 200
-    if action == "revoke":
-        if revoke_form.is_valid():
-            data = revoke_form.cleaned_data
+    if action in ("revoke", "replace"):
+        form = revoke_form if action == "revoke" else replace_form
+        act = service.revoke_certificate if action == "revoke" else service.replace_certificate
+        if form.is_valid():
+            # The forms' fields are the services' keyword arguments.
             try:
-                service.revoke_certificate(
-                    certificate,
-                    actor=request.user,
-                    decision_number=data["decision_number"],
-                    decision_date=data["decision_date"],
-                    reason=data["reason"],
-                )
+                outcome = act(certificate, actor=request.user, **form.cleaned_data)
             except DomainError as refusal:
-                _refused(revoke_form, refusal)
+                _refused(form, refusal)
             else:
-                messages.success(
-                    request,
-                    _("Đã thu hồi chứng chỉ %(number)s.")
-                    % {"number": certificate.certificate_number},
-                )
-                return redirect("courses:staff_certificate", pk=certificate.pk)
-        status = 400
-    elif action == "replace":
-        if replace_form.is_valid():
-            data = replace_form.cleaned_data
-            try:
-                replacement = service.replace_certificate(
-                    certificate,
-                    actor=request.user,
-                    decision_number=data["decision_number"],
-                    decision_date=data["decision_date"],
-                    issued_on=data["issued_on"],
-                    reason=data["reason"],
-                )
-            except DomainError as refusal:
-                _refused(replace_form, refusal)
-            else:
-                messages.success(
-                    request,
-                    _("Đã cấp lại: giấy chứng nhận số hiệu %(number)s.")
-                    % {"number": replacement.certificate_number},
-                )
-                return redirect("courses:staff_certificate", pk=replacement.pk)
-        status = 400
-    elif action is not None:
-        status = 400
+                return _after(request, action, certificate, outcome)
+    status = 200 if action is None else 400
     return render(
         request,
         "courses/certificates/staff_detail.html",
@@ -199,6 +165,23 @@ def staff_certificate(request, pk: int):
         },
         status=status,
     )
+
+
+def _after(request, action: str, certificate, outcome):
+    """The message and the page after a revocation (this certificate) or a re-issue (the new
+    one)."""
+    if action == "revoke":
+        messages.success(
+            request,
+            _("Đã thu hồi chứng chỉ %(number)s.") % {"number": certificate.certificate_number},
+        )
+        return redirect("courses:staff_certificate", pk=certificate.pk)
+    messages.success(
+        request,
+        _("Đã cấp lại: giấy chứng nhận số hiệu %(number)s.")
+        % {"number": outcome.certificate_number},
+    )
+    return redirect("courses:staff_certificate", pk=outcome.pk)
 
 
 # --- Downloads ---------------------------------------------------------------------------------
