@@ -286,3 +286,51 @@ def test_staff_list_query_count_does_not_grow_with_the_class(
     with django_capture_on_commit_callbacks(execute=True):
         issue_all(client, finished)
     assert _count_queries(client, url) == small
+
+
+def test_my_certificates_and_the_batch_page_keep_a_fixed_query_count(
+    client, finished, staff, django_capture_on_commit_callbacks
+):
+    first = eligible_participant(finished, "Nguyễn Văn", "An")
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_all(client, finished)
+    small_batch = reverse(
+        "courses:staff_certificate_batch", args=[finished.code, IssuanceBatch.objects.get().pk]
+    )
+    batch_small = _count_queries(client, small_batch)
+    for i in range(6):
+        eligible_participant(finished, "Trần Văn", f"Bình{i}")
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_all(client, finished)
+    large_batch = reverse(
+        "courses:staff_certificate_batch",
+        args=[finished.code, IssuanceBatch.objects.order_by("-pk").first().pk],
+    )
+    assert _count_queries(client, large_batch) == batch_small
+
+    # A participant with one certificate, then with three (a revocation and a re-issue).
+    client.force_login(first.user)
+    mine = reverse("courses:my_certificates")
+    one = _count_queries(client, mine)
+    from courses.services import certificates as service
+
+    original = Certificate.objects.get(enrollment=first)
+    service.revoke_certificate(
+        original,
+        actor=staff,
+        decision_number="9/QĐ",
+        decision_date=dt.date(2026, 11, 28),
+        reason="Sai tên",
+    )
+    service.replace_certificate(
+        original,
+        actor=staff,
+        decision_number="10/QĐ",
+        decision_date=dt.date(2026, 11, 29),
+        issued_on=dt.date(2026, 11, 30),
+        reason="Sửa tên",
+    )
+    assert _count_queries(client, mine) == one
+    page = client.get(mine).content.decode()
+    assert "Đã thu hồi" in page
+    assert "GIẤY CHỨNG NHẬN HOÀN THÀNH KHÓA HỌC" in page
