@@ -8,6 +8,9 @@ PORT ?= 8000
 # Exact versions every environment installs (regenerate with `make lock`).
 CONSTRAINTS := .ci/constraints.txt
 STAMP := $(VENV)/.installed
+# The suite runs on every core (pytest-xdist: one test database per worker); PYTEST_ARGS= runs
+# it in one process, PYTEST_ARGS="tests/courses -x" narrows it.
+PYTEST_ARGS ?= -n auto
 
 .PHONY: run test lint format check messages lock system-deps seed clean e2e help
 
