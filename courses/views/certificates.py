@@ -202,6 +202,19 @@ def _cohort_certificates(cohort):
     return [state.certificate for state in reads.register(cohort=cohort) if state.is_valid]
 
 
+def _nothing_in_force(request, cohort):
+    messages.info(request, _("Lớp chưa có chứng chỉ nào đang có hiệu lực."))
+    return redirect("courses:staff_certificates", code=cohort.code)
+
+
+def _stored_pdfs(certificates):
+    """(certificate, its issued PDF's bytes) from the private storage, in the given order."""
+    storage = storages["private"]
+    for certificate in certificates:
+        with storage.open(certificate.pdf_name, "rb") as handle:
+            yield certificate, handle.read()
+
+
 @login_required
 @require_safe
 def staff_cohort_zip(request, code: str):
@@ -209,15 +222,12 @@ def staff_cohort_zip(request, code: str):
     cohort = access_cohort_for_staff(request.user, code)
     certificates = _cohort_certificates(cohort)
     if not certificates:
-        messages.info(request, _("Lớp chưa có chứng chỉ nào đang có hiệu lực."))
-        return redirect("courses:staff_certificates", code=cohort.code)
-    storage = storages["private"]
+        return _nothing_in_force(request, cohort)
     buffer = io.BytesIO()
     # PDFs are already compressed: storing them is as small and much faster than deflating.
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for certificate in certificates:
-            with storage.open(certificate.pdf_name, "rb") as handle:
-                archive.writestr(_pdf_name(certificate), handle.read())
+        for certificate, data in _stored_pdfs(certificates):
+            archive.writestr(_pdf_name(certificate), data)
     return export_response(
         buffer.getvalue(),
         name=f"{_('chung-chi')}-{cohort.code}",
@@ -235,13 +245,10 @@ def staff_cohort_print(request, code: str):
     cohort = access_cohort_for_staff(request.user, code)
     certificates = _cohort_certificates(cohort)
     if not certificates:
-        messages.info(request, _("Lớp chưa có chứng chỉ nào đang có hiệu lực."))
-        return redirect("courses:staff_certificates", code=cohort.code)
-    storage = storages["private"]
+        return _nothing_in_force(request, cohort)
     writer = PdfWriter()
-    for certificate in certificates:
-        with storage.open(certificate.pdf_name, "rb") as handle:
-            writer.append(io.BytesIO(handle.read()))
+    for _certificate, data in _stored_pdfs(certificates):
+        writer.append(io.BytesIO(data))
     buffer = io.BytesIO()
     writer.write(buffer)
     return export_response(
