@@ -8,6 +8,8 @@ PORT ?= 8000
 # Exact versions every environment installs (regenerate with `make lock`).
 CONSTRAINTS := .ci/constraints.txt
 STAMP := $(VENV)/.installed
+# The browser tests' checkers (axe-core, the Nu Html Checker), pinned by package-lock.json.
+NODE_STAMP := node_modules/.installed
 # The suite runs on every core (pytest-xdist: one test database per worker); PYTEST_ARGS= runs
 # it in one process, PYTEST_ARGS="tests/courses -x" narrows it.
 PYTEST_ARGS ?= -n auto
@@ -33,6 +35,14 @@ $(STAMP): pyproject.toml $(CONSTRAINTS)
 system-deps:
 	@.ci/system-deps
 
+# Install scripts are skipped: vnu-jar's would download a Java runtime; the machine's Java runs it.
+$(NODE_STAMP): package.json package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(NODE_STAMP); \
+	else \
+		echo "npm not found: the browser tests will be skipped (install Node.js and npm)"; \
+	fi
+
 # The site and its background-task worker (certificate batches, mail), as production runs
 # them; stopping `make run` (Ctrl-C) stops both.
 run: $(STAMP) system-deps
@@ -45,10 +55,10 @@ run: $(STAMP) system-deps
 seed: $(STAMP)
 	$(PY) manage.py seed_demo
 
-test: $(STAMP) system-deps
+test: $(STAMP) system-deps $(NODE_STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-e2e: $(STAMP) system-deps
+e2e: $(STAMP) system-deps $(NODE_STAMP)
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 lint: $(STAMP)

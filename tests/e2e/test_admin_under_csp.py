@@ -34,8 +34,9 @@ def test_admin_dashboard_and_page_editor_work_without_csp_violations(page, live_
     assert csp_watch() == []
 
 
-def test_public_home_page_has_no_csp_violations(page, live_server, csp_watch):
+def test_public_home_page_has_no_csp_violations(page, live_server, csp_watch, audit):
     page.goto(live_server.url + "/")
+    audit.check(page, shot="trang-chu")
     expect(page.get_by_role("heading", level=1)).to_be_visible()
     # On a 360 px phone the menu collapses behind a button that opens it.
     toggle = page.get_by_role("button", name="Danh mục")

@@ -22,7 +22,9 @@ from tests.factories import PASSWORD
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-def test_report_grade_issue_download_and_verify(page, browser, live_server, csp_watch, tmp_path):
+def test_report_grade_issue_download_and_verify(
+    page, browser, live_server, csp_watch, audit, tmp_path
+):
     cohort = factories.cohort(make_program(13), field_study_required=False)
     instructor = teacher(cohort, factories.instructor(last_name="Lê Thị Thu", first_name="Hương"))
     lesson = session(
@@ -37,40 +39,48 @@ def test_report_grade_issue_download_and_verify(page, browser, live_server, csp_
     base = live_server.url
 
     # The participant hands in the final report from a phone.
-    sign_in(page, base, hang.user.email, PASSWORD)
+    sign_in(page, base, hang.user.email, PASSWORD, audit=audit)
     page.goto(f"{base}/lop/{cohort.code}/bao-cao/")
+    audit.check(page)
     page.get_by_label("Tên báo cáo").fill("Chuyển đổi số cấp xã")
     report = tmp_path / "bao-cao.pdf"
     report.write_bytes(pdf())
     page.get_by_label("Tệp báo cáo").set_input_files(str(report))
     page.get_by_role("button", name="Nộp báo cáo").click()
     expect(page.get_by_text("Chuyển đổi số cấp xã").first).to_be_visible()
+    audit.check(page, shot="hoc-vien-nop-bao-cao")
     page.context.clear_cookies()
 
     # The instructor grades it.
-    sign_in(page, base, instructor.email, PASSWORD)
+    sign_in(page, base, instructor.email, PASSWORD, audit=audit)
     page.goto(f"{base}/lop/{cohort.code}/bao-cao/cham/")
+    audit.check(page, shot="giang-vien-danh-sach-bao-cao")
     page.get_by_role("link", name="Chấm — Nguyễn Thị Thu Hằng").click()
+    audit.check(page)
     page.get_by_label("Điểm (thang 10)").fill("8,5")
     page.get_by_role("button", name="Lưu điểm").click()
     expect(page.get_by_text("8,5").first).to_be_visible()
+    audit.check(page)
     page.context.clear_cookies()
 
     # School staff see her eligible and issue the cohort's certificates.
-    sign_in(page, base, staff.email, PASSWORD)
+    sign_in(page, base, staff.email, PASSWORD, audit=audit)
     page.goto(f"{base}/nha-truong/lop/{cohort.code}/chung-chi/")
     expect(page.get_by_text("Đủ điều kiện").first).to_be_visible()
+    audit.check(page)
     page.get_by_label("Số quyết định").fill("215/QĐ-TĐT")
     page.get_by_role("button", name="Cấp chứng chỉ").click()
     expect(page.get_by_text("Đã xong")).to_be_visible()
     certificate = Certificate.objects.get(enrollment=hang)
     expect(page.get_by_role("link", name=certificate.certificate_number)).to_be_visible()
+    audit.check(page, shot="nha-truong-cap-chung-chi")
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.context.clear_cookies()
 
     # The participant downloads the PDF from her page.
-    sign_in(page, base, hang.user.email, PASSWORD)
+    sign_in(page, base, hang.user.email, PASSWORD, audit=audit)
     page.goto(f"{base}/chung-chi/")
+    audit.check(page, shot="hoc-vien-chung-chi")
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải chứng chỉ (PDF)").click()
     text = PdfReader(io.BytesIO(download.value.path().read_bytes())).pages[0].extract_text()
@@ -82,11 +92,13 @@ def test_report_grade_issue_download_and_verify(page, browser, live_server, csp_
 
     # Anyone: a stranger types the printed code, carelessly, and sees the certificate is valid.
     stranger = browser.new_context(viewport={"width": 360, "height": 740}, locale="vi-VN")
-    visitor = stranger.new_page()
+    visitor = audit.watch(stranger.new_page())
     visitor.goto(f"{base}/verify/")
+    audit.check(visitor)
     visitor.get_by_label("Mã xác minh").fill(printed_code.lower().replace("-", " "))
     visitor.get_by_label("Mã xác minh").press("Enter")
     expect(visitor.get_by_text("Còn hiệu lực")).to_be_visible()
     expect(visitor.get_by_text("Nguyễn Thị Thu Hằng")).to_be_visible()
+    audit.check(visitor, shot="xac-minh-chung-chi")
     assert visitor.evaluate("document.documentElement.scrollWidth") <= 360
     stranger.close()
