@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from courses.models import AttendanceChange, AttendanceRecord
+from courses.services import attendance
 from tests import factories
 from tests.content.conftest import make_program
 from tests.courses.attendance_helpers import session, teacher
@@ -71,3 +72,42 @@ def test_check_in_by_code_then_a_correction_in_the_roll_call(
     assert statuses == {an.pk: "present", binh.pk: "absent"}
     assert AttendanceRecord.objects.get(enrollment=an).method == "self_check_in"
     assert AttendanceChange.objects.filter(record__session=lesson).count() == 2
+
+
+def test_check_in_with_the_keyboard_alone(page, live_server, audit):
+    """A participant who cannot use a pointer: skip link, Tab to the code field, type, Enter."""
+    cohort = factories.cohort(make_program(13))
+    instructor = teacher(cohort, factories.instructor())
+    lesson = session(cohort, instructors=[instructor])
+    an = factories.enrollment(
+        cohort, factories.UserFactory(last_name="Nguyễn Văn", first_name="An")
+    )
+    window = attendance.open_check_in(instructor, lesson)
+    code = attendance.current_code(window).code
+
+    sign_in(page, live_server.url, an.user.email, PASSWORD, audit=audit)
+    page.goto(f"{live_server.url}/diem-danh/vao-lop/")
+    audit.check(page)
+
+    page.keyboard.press("Tab")
+    assert focused(page) == "A Bỏ qua, đến nội dung chính"
+    page.keyboard.press("Enter")  # the skip link: the next Tab lands inside the main content
+    page.keyboard.press("Tab")
+    assert focused(page) == "INPUT check-in-code"
+    page.keyboard.type(code)
+    page.keyboard.press("Tab")
+    assert focused(page) == "BUTTON Điểm danh"
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_text("Đã điểm danh: Có mặt")).to_be_visible()
+    audit.check(page)
+    record = AttendanceRecord.objects.get(session=lesson, enrollment=an)
+    assert (record.status, record.method) == ("present", "self_check_in")
+
+
+def focused(page):
+    """The focused element as "TAG id-or-text", to assert where the keyboard is."""
+    return page.evaluate(
+        "() => { const e = document.activeElement;"
+        " return e.tagName + ' ' + (e.id || e.textContent.trim()); }"
+    )
