@@ -80,3 +80,17 @@ def test_english_catalogue_translates_every_project_string():
     po = polib.pofile(str(Path(settings.BASE_DIR) / "lms/locale/en/LC_MESSAGES/django.po"))
     missing = [entry.msgid for entry in po if not entry.obsolete and not entry.translated()]
     assert missing == []
+
+
+def test_text_written_in_the_admin_is_declared_vietnamese_on_english_pages(client):
+    from content.models import SiteIdentity
+
+    identity = SiteIdentity.load()
+    identity.course_name = "Bồi dưỡng Giám đốc Sở"
+    identity.save()
+    heading = '<h1 id="hero-title"{}>Bồi dưỡng Giám đốc Sở</h1>'
+
+    assert heading.format("") in client.get("/").text  # Vietnamese page: nothing to declare
+
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert heading.format(' lang="vi"') in client.get("/").text
