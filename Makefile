@@ -14,7 +14,7 @@ NODE_STAMP := node_modules/.installed
 # it in one process, PYTEST_ARGS="tests/courses -x" narrows it.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format check messages lock system-deps seed clean e2e help
+.PHONY: run test lint format check messages lock system-deps seed clean e2e screenshots help
 
 help:
 	@echo "make run     create .venv, install, migrate, seed the demo course, serve on http://$(HOST):$(PORT)"
@@ -22,6 +22,8 @@ help:
 	@echo "make lint    ruff lint + format check"
 	@echo "make check   Django system checks and missing migrations"
 	@echo "make messages  extract and compile the translation catalogues"
+	@echo "make e2e     only the browser journeys (axe-core and the Nu Html Checker on every page)"
+	@echo "make screenshots  retake the user guides' screenshots from the browser journeys"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@interpreter=$$(.ci/find-python) || exit 1; \
@@ -60,6 +62,11 @@ test: $(STAMP) system-deps $(NODE_STAMP)
 
 e2e: $(STAMP) system-deps $(NODE_STAMP)
 	$(PY) -m pytest tests/e2e $(PYTEST_ARGS)
+
+# The user guides' screenshots (docs/guides/img) are taken by the browser journeys themselves,
+# at 360 px, so they show the current screens; commit the changed PNGs.
+screenshots: $(STAMP) system-deps $(NODE_STAMP)
+	LMS_GUIDE_SCREENSHOTS=docs/guides/img $(PY) -m pytest tests/e2e $(PYTEST_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
