@@ -12,6 +12,18 @@ def _clear_cache():
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _reset_language():
+    """A request through the test client leaves its language active in this thread (the locale
+    middleware activates it and nothing deactivates it): a test that ends on an English page
+    must not make the next test's messages English."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def participant(db):
     return factories.UserFactory(last_name="Trần Văn", first_name="Hòa")
