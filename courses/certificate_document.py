@@ -20,12 +20,18 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
+from weasyprint import __version__ as weasyprint_version
 
 from lms.text import format_date_short, format_date_words
 
-from .pdf import render_pdf
+from .pdf import AttachedFile, RenderedPdf, render_pdf_document
 
 DEFAULT_TEMPLATE = "courses/certificates/document.html"
+#: The id of the "signed digitally" block: the PDF's signature field is placed over it.
+SIGNATURE_BLOCK_ID = "chu-ky-so"
+#: PDF/A-3b: the archival form (fonts embedded, no external dependency) that also allows the
+#: attached credential.
+PDF_VARIANT = "pdf/a-3b"
 
 # Font size steps for long texts (classes defined in static/certificates/certificate.css): a
 # 120-character name or a 255-character organisation must still fit on the one page.
@@ -126,6 +132,9 @@ def certificate_context(snapshot: dict, extra_css: str = "") -> dict:
         "replaces_number": replaces.get("certificate_number", "") if replaces else "",
         "replaces_issued_on": _short(replaces.get("issued_on")) if replaces else "",
         "extra_css": extra_css_text(extra_css),
+        "digitally_signed_by": (snapshot.get("digital_signature") or {}).get("signer", ""),
+        "signature_block_id": SIGNATURE_BLOCK_ID,
+        "generator": f"LMS (WeasyPrint {weasyprint_version})",
     }
 
 
@@ -148,5 +157,42 @@ def certificate_html(snapshot: dict, extra_css: str = "") -> str:
 
 
 def render_certificate(snapshot: dict, extra_css: str = "") -> bytes:
-    """The certificate as PDF bytes."""
-    return render_pdf(certificate_html(snapshot, extra_css))
+    """The certificate as PDF bytes (unsigned, nothing attached: previews and tests)."""
+    return render_certificate_document(snapshot, extra_css).pdf
+
+
+def render_certificate_document(
+    snapshot: dict, extra_css: str = "", credential: str = ""
+) -> RenderedPdf:
+    """The certificate as PDF/A-3b with its signed credential attached, and where the "signed
+    digitally" block landed (for the signature field)."""
+    from courses.certificate_credential import ATTACHMENT_NAME
+
+    attachments = (
+        (
+            AttachedFile(
+                name=ATTACHMENT_NAME,
+                content=credential,
+                description="Chứng nhận số (Open Badges 3.0, W3C Verifiable Credential, JWT)",
+            ),
+        )
+        if credential
+        else ()
+    )
+    return render_pdf_document(
+        certificate_html(snapshot, extra_css),
+        attachments=attachments,
+        pdf_variant=PDF_VARIANT,
+        locate=(SIGNATURE_BLOCK_ID,),
+        # PDF/A wants the Info /Producer equal to the XMP's pdf:Producer. Signing (pyHanko, an
+        # incremental update) rewrites the XMP's to "pyHanko x.y" but appends to the Info's
+        # unless it already names pyHanko: naming the signer's writer here keeps them equal.
+        # WeasyPrint stays named as the creator (<meta name="generator">).
+        producer=signing_producer() if credential else None,
+    )
+
+
+def signing_producer() -> str:
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    return VENDOR

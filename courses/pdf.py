@@ -19,7 +19,8 @@ to, so every rule here keeps a participant's text from becoming anything but tex
 - No presentational hints. HTML attributes such as ``width``, ``bgcolor`` or ``<font>`` would then
   style the page; with them off only our stylesheet decides the layout, so markup cannot resize or
   hide anything.
-- No attachments and no forms: a certificate is a page to print and verify, not a container.
+- No forms, and no attachment the document asks for: the only file a PDF may carry is one our
+  code passes in (a certificate's signed credential), never one named in the HTML.
 
 Whatever a resource refusal costs (an image, an @import in a school's extra CSS), WeasyPrint logs it
 and goes on; those records are forwarded to the ``courses.pdf`` logger at WARNING rather than
@@ -38,11 +39,12 @@ import logging
 import mimetypes
 import threading
 import urllib.parse
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.request import OpenerDirector, url2pathname
 
 from django.conf import settings
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -175,13 +177,81 @@ def _shared_font_config() -> FontConfiguration:
 
 def render_pdf(html: str) -> bytes:
     """Render a complete HTML document to PDF bytes, loading only certificate assets."""
+    return render_pdf_document(html).pdf
+
+
+#: CSS pixels (what WeasyPrint measures in) to PDF points.
+PT_PER_PX = 0.75
+
+
+@dataclass(frozen=True)
+class AttachedFile:
+    name: str
+    content: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class RenderedPdf:
+    pdf: bytes
+    #: Each element with an id on the first page: (left, bottom, right, top) in PDF points,
+    #: for the ids asked for in `render_pdf_document(locate=...)`.
+    boxes: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)
+
+
+def render_pdf_document(
+    html: str,
+    *,
+    attachments: tuple[AttachedFile, ...] = (),
+    pdf_variant: str | None = None,
+    locate: tuple[str, ...] = (),
+    producer: str | None = None,
+) -> RenderedPdf:
+    """Render `html`; attach our own files; report where elements landed.
+
+    For each element id in `locate`, its box on the first page comes back in PDF coordinates
+    (points, origin bottom left), which is what a signature field needs. `producer` replaces
+    the Info dictionary's /Producer (see courses.certificate_document: a file that will be
+    signed must name its last writer there, as its XMP will).
+    """
     with _lock:
         font_config = _shared_font_config()
-        document = HTML(string=html, base_url=BASE_URL, url_fetcher=safe_url_fetcher)
-        return document.write_pdf(
-            font_config=font_config,
-            presentational_hints=False,
-            uncompressed_pdf=False,
-            attachments=None,
-            pdf_forms=False,
+        document = HTML(string=html, base_url=BASE_URL, url_fetcher=safe_url_fetcher).render(
+            font_config=font_config, presentational_hints=False
         )
+        files = [
+            Attachment(
+                string=item.content,
+                name=item.name,
+                description=item.description,
+                relationship="Data",  # PDF/A-3: data the printed page was made from
+            )
+            for item in attachments
+        ]
+
+        def set_producer(_document, pdf_object):
+            import pydyf
+
+            pdf_object.info["Producer"] = pydyf.String(producer)
+
+        pdf = document.write_pdf(
+            finisher=set_producer if producer else None,
+            uncompressed_pdf=False,
+            attachments=files or None,
+            pdf_forms=False,
+            pdf_variant=pdf_variant,
+        )
+    boxes = {}
+    if locate and document.pages:
+        first = document.pages[0]
+        for element_id in locate:
+            if element_id in first.anchors:
+                # WeasyPrint's anchor: the element's box, CSS px from the page's top left.
+                left, top, right, bottom = first.anchors[element_id][:4]
+                boxes[element_id] = (
+                    left * PT_PER_PX,
+                    (first.height - bottom) * PT_PER_PX,
+                    right * PT_PER_PX,
+                    (first.height - top) * PT_PER_PX,
+                )
+    return RenderedPdf(pdf=pdf, boxes=boxes)

@@ -78,6 +78,9 @@ class NormalizeFormInputMiddleware:
     Vietnamese typed with Unikey's combining mode, or pasted from a PDF, arrives decomposed;
     stored as is, the same name would not match itself. Normalising here covers every form at
     once: our own, allauth's and Wagtail's (passwords too, as NIST SP 800-63B recommends).
+    It works once the view is known (process_view), so that a view marked
+    ``reads_its_own_upload = True`` (one that sets its own upload handlers, which must happen
+    before anything reads the body) is left to read it itself.
     """
 
     FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
@@ -86,6 +89,11 @@ class NormalizeFormInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if getattr(view_func, "reads_its_own_upload", False):
+            return None
         if request.method in ("POST", "PUT", "PATCH") and request.content_type in self.FORM_TYPES:
             posted = request.POST
             if any(not value.isascii() for _key, values in posted.lists() for value in values):
@@ -94,7 +102,7 @@ class NormalizeFormInputMiddleware:
                     clean.setlist(key, [normalize(value) for value in values])
                 clean._mutable = False
                 request.POST = clean
-        return self.get_response(request)
+        return None
 
 
 class RequireStaffTwoFactorMiddleware:

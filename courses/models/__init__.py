@@ -16,6 +16,7 @@ from courses.models.certificates import (
     ImmutableRecord,
     IssuanceBatch,
     NumberSequence,
+    SchoolCertificate,
     SigningKey,
 )
 from courses.models.cohorts import (
@@ -61,6 +62,7 @@ from courses.models.reports import (
 )
 
 __all__ = [
+    "SchoolCertificate",
     "SigningKey",
     "NumberSequence",
     "IssuanceBatch",

@@ -89,6 +89,26 @@ class SigningKey(AppendOnlyModel):
         return self.key_id
 
 
+class SchoolCertificate(AppendOnlyModel):
+    """Every X.509 certificate of the school that ever signed a certificate PDF (PAdES), kept so
+    the published key set still lists it after the school installs a new one."""
+
+    fingerprint = models.CharField(_("SHA-256 của chứng thư"), max_length=64, unique=True)
+    subject = models.CharField(_("chủ thể"), max_length=500)
+    issuer = models.CharField(_("tổ chức cấp chứng thư"), max_length=500)
+    not_before = models.DateTimeField(_("hiệu lực từ"))
+    not_after = models.DateTimeField(_("hiệu lực đến"))
+    der = models.TextField(_("chứng thư (DER, base64)"))
+    first_used_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("chứng thư ký số của nhà trường")
+        ordering = ["first_used_at", "pk"]
+
+    def __str__(self):
+        return self.subject
+
+
 class Certificate(AppendOnlyModel):
     enrollment = models.ForeignKey(
         "courses.Enrollment",
@@ -127,6 +147,16 @@ class Certificate(AppendOnlyModel):
     pdf_sha256 = models.CharField(_("SHA-256 của tệp PDF"), max_length=64)
     signing_key = models.ForeignKey(SigningKey, on_delete=models.PROTECT, related_name="+")
     signature = models.CharField(_("chữ ký Ed25519"), max_length=100)
+    # Issued since PAdES signing (certificates issued before carry none of these three): the
+    # school certificate that signed the PDF, the portable credential (a JWT, also attached to
+    # the PDF) and the certificate's bit in the published revocation list.
+    school_certificate = models.ForeignKey(
+        SchoolCertificate, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    credential = models.TextField(_("chứng nhận số (Open Badges 3.0, JWT)"), blank=True)
+    status_index = models.PositiveIntegerField(
+        _("vị trí trong danh sách thu hồi"), null=True, blank=True, unique=True
+    )
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,

@@ -20,6 +20,7 @@ event. If anything fails the number is rolled back with the rest: no gap, no dup
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
 import logging
@@ -33,7 +34,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from courses import certificate_codes, certificate_signing, notifications
+from courses import (
+    certificate_codes,
+    certificate_credential,
+    certificate_pades,
+    certificate_signing,
+    notifications,
+)
 from courses.certificate_selectors import eligibility_of
 from courses.exceptions import Conflict, InvalidInput, InvalidTransition, NotAllowed
 from courses.models import Cohort, Enrollment, Mode, Role
@@ -45,12 +52,17 @@ from courses.models.certificates import (
     EventKind,
     IssuanceBatch,
     NumberSequence,
+    SchoolCertificate,
     SigningKey,
 )
 from courses.permissions import user_can_issue_certificates
 from lms.text import format_decimal, normalize
 
 logger = logging.getLogger(__name__)
+
+#: The NumberSequence row that hands out each certificate's position in the revocation list
+#: (the "#" keeps it apart from every issuer's name).
+STATUS_LIST_SEQUENCE = "#status-list"
 
 TITLES = {
     CertificateKind.ORIGINAL: "CHỨNG CHỈ",
@@ -233,6 +245,35 @@ def _signing_key_row(key_id: str, public: bytes) -> SigningKey:
         return SigningKey.objects.get(key_id=key_id)
 
 
+def _school_certificate_row(school: certificate_pades.SchoolIdentity) -> SchoolCertificate:
+    row = SchoolCertificate.objects.filter(fingerprint=school.fingerprint).first()
+    if row is not None:
+        return row
+    try:
+        with transaction.atomic():
+            return SchoolCertificate.objects.create(
+                fingerprint=school.fingerprint,
+                subject=school.subject[:500],
+                issuer=school.issuer[:500],
+                not_before=school.certificate.not_valid_before_utc,
+                not_after=school.certificate.not_valid_after_utc,
+                der=base64.b64encode(school.der).decode("ascii"),
+            )
+    except IntegrityError:
+        return SchoolCertificate.objects.get(fingerprint=school.fingerprint)
+
+
+def _signer_name(school: certificate_pades.SchoolIdentity) -> str:
+    """Who the "signed digitally" block names: the organisation of the school's certificate."""
+    from cryptography.x509.oid import NameOID
+
+    for oid in (NameOID.ORGANIZATION_NAME, NameOID.COMMON_NAME):
+        values = school.certificate.subject.get_attributes_for_oid(oid)
+        if values:
+            return str(values[0].value)
+    return school.subject
+
+
 def _school_css() -> str:
     """The school's extra CSS from the Wagtail settings (content.CertificateDesign)."""
     from content.models import CertificateDesign
@@ -252,8 +293,9 @@ def _create(
     replaces: Certificate | None = None,
     batch: IssuanceBatch | None = None,
 ) -> Certificate:
-    """Number, snapshot, render, hash, sign and store one certificate. Call inside atomic()."""
-    from courses.certificate_document import render_certificate
+    """Number, snapshot, credential, render, sign (PAdES), hash, sign the record and store one
+    certificate. Call inside atomic()."""
+    from courses.certificate_document import SIGNATURE_BLOCK_ID, render_certificate_document
 
     cohort = enrollment.cohort
     issuer, year = cohort.issuer_name, issued_on.year
@@ -278,7 +320,25 @@ def _create(
         "template": settings.LMS_CERTIFICATE_TEMPLATE,
         "extra_css": _school_css(),
     }
-    pdf = render_certificate(snapshot, extra_css=snapshot["layout"]["extra_css"])
+    school = certificate_pades.identity()
+    snapshot["digital_signature"] = {
+        "signer": _signer_name(school),
+        "certificate_sha256": school.fingerprint,
+    }
+    status_index = _next_sequence(STATUS_LIST_SEQUENCE, 0)
+    credential = certificate_credential.sign_credential(
+        certificate_credential.build_credential(snapshot, status_index=status_index),
+        issued_at=timezone.now(),
+    )
+    rendered = render_certificate_document(
+        snapshot, extra_css=snapshot["layout"]["extra_css"], credential=credential
+    )
+    pdf = certificate_pades.sign_pdf(
+        rendered.pdf,
+        box=rendered.boxes.get(SIGNATURE_BLOCK_ID),
+        location=snapshot.get("issue_place", ""),
+        school=school,
+    )
     digest = hashlib.sha256(pdf).hexdigest()
     key_id, public, signature = certificate_signing.sign(
         certificate_signing.signed_payload(snapshot, digest)
@@ -308,6 +368,9 @@ def _create(
             pdf_sha256=digest,
             signing_key=_signing_key_row(key_id, public),
             signature=signature,
+            school_certificate=_school_certificate_row(school),
+            credential=credential,
+            status_index=status_index,
             issued_by=actor,
             batch=batch,
         )

@@ -14,16 +14,17 @@ import zipfile
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import storages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from courses import certificate_selectors as reads
+from courses.certificate_credential import MEDIA_TYPE as CREDENTIAL_MEDIA_TYPE
 from courses.certificate_export import eligibility_xlsx
 from courses.certificate_forms import IssueForm, ReplaceForm, RevokeForm
-from courses.downloads import XLSX, export_response, private_file_response
+from courses.downloads import XLSX, attachment_header, export_response, private_file_response
 from courses.exceptions import DomainError, NotAllowed
 from courses.models import IssuanceBatch
 from courses.permissions import (
@@ -197,6 +198,22 @@ def certificate_pdf(request, pk: int):
     )
 
 
+@login_required
+@require_safe
+def certificate_credential(request, pk: int):
+    """The certificate's portable credential (Open Badges 3.0, a signed JWT), the same text
+    that is attached to its PDF: owner or staff. Certificates issued before credentials
+    existed have none."""
+    certificate = access_certificate(request.user, pk)
+    if not certificate.credential:
+        raise Http404
+    number = certificate.certificate_number.replace("/", "-")
+    response = HttpResponse(certificate.credential, content_type=CREDENTIAL_MEDIA_TYPE)
+    response["Content-Disposition"] = attachment_header(f"{_('chung-nhan-so')}-{number}.jwt")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 def _cohort_certificates(cohort):
     """The certificates in force of a cohort (not revoked, not replaced), in number order."""
     return [state.certificate for state in reads.register(cohort=cohort) if state.is_valid]
@@ -276,6 +293,9 @@ def my_certificates(request):
 urlpatterns = [
     path("chung-chi/", my_certificates, name="my_certificates"),
     path("chung-chi/<int:pk>/tai-ve/", certificate_pdf, name="certificate_pdf"),
+    path(
+        "chung-chi/<int:pk>/chung-nhan-so/", certificate_credential, name="certificate_credential"
+    ),
     path("nha-truong/lop/<str:code>/chung-chi/", staff_certificates, name="staff_certificates"),
     path(
         "nha-truong/lop/<str:code>/chung-chi/du-dieu-kien.xlsx",

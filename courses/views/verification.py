@@ -7,8 +7,15 @@
   kind — read from the record's snapshot (what was printed), never from live user data, and
   never the date of birth, e-mail, phone or workplace. A code that cannot be a code gets exactly
   the answer of an unknown one (404, the same words), so the page gives no hint about codes.
-- `/.well-known/lms-certificate-keys.json`: every public key that ever signed a record (JWKS),
-  so anyone can check a record's signature without us.
+- `/verify/tep/` (POST): a certificate PDF or its credential file, checked the way the offline
+  verifier checks it (courses.certificate_verifier): the PDF's digital signature, nothing
+  changed after signing, the attached credential's signature, the printed data against the
+  credential, and the revocation list. The file is read into memory only up to
+  settings.LMS_VERIFY_UPLOAD_MAX_BYTES; a larger one is refused before its body is read when it
+  says its length, and while streaming when it does not. It is never stored.
+- `/.well-known/lms-certificate-keys.json`: every public key that ever signed a record or a
+  credential and every X.509 certificate that signed a PDF (JWKS), so anyone can check a
+  certificate without us; `/verify/trang-thai/<n>/`: revocation list n (Bitstring Status List).
 
 Lookups are limited per client address (settings.LMS_VERIFY_RATE, default 30 a minute; the
 form and the code page both count); the code page is never cached or indexed and sends no
@@ -17,22 +24,25 @@ referrer, since the code is in its address.
 
 from __future__ import annotations
 
+import io
 import logging
 
 from django import forms
 from django.conf import settings
-from django.http import JsonResponse
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST, require_safe
 from django_ratelimit.core import is_ratelimited
 
-from courses import certificate_signing
+from courses import certificate_keys, certificate_verifier
 from courses.certificate_codes import parse_code
 from courses.certificate_selectors import certificate_by_code
-from courses.models.certificates import SigningKey
 from courses.views import client_ip
 
 logger = logging.getLogger("courses.certificates")
@@ -112,7 +122,7 @@ def verify_form(request):
     response = render(
         request,
         "courses/certificates/verify.html",
-        {"form": form},
+        {"form": form, "file_form": VerifyFileForm()},
         status=400 if form.is_bound else 200,
     )
     if form.is_bound:
@@ -148,42 +158,146 @@ def verify_code(request, code: str):
     )
 
 
-# --- The published keys ------------------------------------------------------------------------
+# --- Checking an uploaded file ------------------------------------------------------------------
 
 
-def _current_key() -> list[dict]:
-    """The key the next certificate will be signed with, for a site that has signed nothing yet."""
-    try:
-        public = certificate_signing.raw_public_key()
-    except (OSError, ValueError):
-        logger.exception("The certificate signing key cannot be read.")
-        return []
-    return [
-        certificate_signing.jwk(
-            certificate_signing.key_id(public), certificate_signing.b64url(public)
+class VerifyFileForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Tệp chứng chỉ (PDF) hoặc chứng nhận số (.jwt)"),
+        help_text=gettext_lazy(
+            "Tệp được kiểm tra rồi bỏ đi, không lưu lại. Dung lượng tối đa %(size)s MB."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jwt,application/pdf"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.fields["file"].help_text % {
+            "size": _upload_limit() // (1024 * 1024)
+        }
+
+
+def _upload_limit() -> int:
+    return getattr(settings, "LMS_VERIFY_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class LimitedMemoryUploadHandler(FileUploadHandler):
+    """Keeps an uploaded file in memory up to `limit` bytes and stops reading beyond it (a
+    request with no Content-Length, or one that lied about it)."""
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.too_large = False
+
+    def new_file(self, *args, **kwargs):
+        super().new_file(*args, **kwargs)
+        self.buffer = io.BytesIO()
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.limit:
+            self.too_large = True
+            raise StopUpload(connection_reset=False)
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size):
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            self.buffer, self.field_name, self.file_name, self.content_type, file_size, None
         )
-    ]
+
+
+def _file_page(request, form, *, report=None, error="", status=200):
+    checks = [{"ok": check.ok, "text": check.text(_)} for check in report.checks] if report else []
+    return _private(
+        render(
+            request,
+            "courses/certificates/verify.html",
+            {
+                "form": VerifyForm(),
+                "file_form": form,
+                "report": report,
+                "checks": checks,
+                "file_error": error,
+            },
+            status=status,
+        )
+    )
+
+
+@csrf_exempt  # the upload handlers must be set before anything reads the body; CSRF below
+@require_POST
+def verify_file(request):
+    if _limited(request):
+        return _too_many(request)
+    limit = _upload_limit()
+    too_large = _("Tệp quá lớn: tối đa %(size)s MB (một chứng chỉ PDF chỉ khoảng 100 KB).") % {
+        "size": limit // (1024 * 1024)
+    }
+    declared = request.META.get("CONTENT_LENGTH") or "0"
+    if declared.isdigit() and int(declared) > limit + 64 * 1024:  # room for the form's fields
+        return _file_page(request, VerifyFileForm(), error=too_large, status=413)
+    handler = LimitedMemoryUploadHandler(request, limit)
+    request.upload_handlers = [handler]
+    return _check_uploaded_file(request, handler, too_large)
+
+
+verify_file.reads_its_own_upload = True  # lms.middleware.NormalizeFormInputMiddleware
+
+
+@csrf_protect
+def _check_uploaded_file(request, handler, too_large):
+    form = VerifyFileForm(request.POST, request.FILES)
+    if handler.too_large:
+        return _file_page(request, VerifyFileForm(), error=too_large, status=413)
+    if not form.is_valid():
+        return _file_page(request, form, status=400)
+    data = form.cleaned_data["file"].read()
+    keys = certificate_verifier.KeySet.from_jwks(certificate_keys.published_key_set())
+    report = certificate_verifier.verify(data, keys, fetch=certificate_keys.local_status_fetch)
+    logger.info(
+        "Certificate file checked from %s: %s (%s).",
+        client_ip(request),
+        "valid" if report.valid else "invalid",
+        report.kind,
+    )
+    return _file_page(request, VerifyFileForm(), report=report)
+
+
+# --- The published keys and revocation lists ---------------------------------------------------
 
 
 @require_safe
 def signing_keys(request):
-    """A JSON Web Key Set (RFC 7517 / RFC 8037) of every key that ever signed a record, and the
-    key that signs now."""
-    keys = [
-        certificate_signing.jwk(row.key_id, row.public_key)
-        for row in SigningKey.objects.order_by("first_used_at", "pk")
-    ]
-    # The current key too, before it has signed anything (a new site, or just after rotation).
-    known = {key["kid"] for key in keys}
-    keys += [key for key in _current_key() if key["kid"] not in known]
-    response = JsonResponse({"keys": keys})
+    """A JSON Web Key Set (RFC 7517 / RFC 8037) of every key that ever signed a record or a
+    credential, every school certificate that signed a PDF, and the current ones."""
+    response = JsonResponse(certificate_keys.published_key_set())
     response["Access-Control-Allow-Origin"] = "*"
     response["Cache-Control"] = f"public, max-age={KEYS_MAX_AGE}"
     return response
 
 
+@require_safe
+def status_list(request, number: int):
+    """Revocation list `number` as a signed BitstringStatusListCredential (JWT). Not cached
+    for long: a revocation must show within minutes."""
+    response = HttpResponse(
+        certificate_keys.status_list_token(number), content_type="application/vc+jwt"
+    )
+    response["Access-Control-Allow-Origin"] = "*"
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 urlpatterns = [
     path("verify/", verify_form, name="verify"),
+    path("verify/tep/", verify_file, name="verify_file"),
+    path("verify/trang-thai/<int:number>/", status_list, name="status_list"),
     path("verify/<str:code>/", verify_code, name="verify_code"),
     path(".well-known/lms-certificate-keys.json", signing_keys, name="signing_keys"),
 ]

@@ -248,6 +248,16 @@ LMS_CLAMD_TIMEOUT = env.int("LMS_CLAMD_TIMEOUT", default=30)
 # record: a PEM file; empty = a development key generated on first use under var/keys/.
 LMS_SIGNING_KEY_FILE = env("LMS_SIGNING_KEY_FILE", default="")
 LMS_DEVELOPMENT_KEY_DIR = BASE_DIR / "var" / "keys"
+# The school's X.509 certificate and private key that sign every certificate PDF (PAdES, chữ ký
+# số): a PKCS#12 file (.p12/.pfx, as Vietnamese certification authorities deliver them) and its
+# password; empty = a self-signed development certificate generated on first use under var/keys/.
+# With LMS_TSA_URL (an RFC 3161 timestamp authority) each signature also carries a trusted time
+# (PAdES B-T); without it, B-B. docs/operations/certificate-keys.md.
+LMS_SCHOOL_PKCS12_FILE = env("LMS_SCHOOL_PKCS12_FILE", default="")
+LMS_SCHOOL_PKCS12_PASSWORD = env("LMS_SCHOOL_PKCS12_PASSWORD", default="")
+LMS_TSA_URL = env("LMS_TSA_URL", default="")
+# Largest file the public verification page accepts (a certificate PDF is about 60 KB).
+LMS_VERIFY_UPLOAD_MAX_BYTES = env.int("LMS_VERIFY_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
 # The certificate's layout: a template file of the school's, under templates/ (no code change).
 LMS_CERTIFICATE_TEMPLATE = env(
     "LMS_CERTIFICATE_TEMPLATE", default="courses/certificates/document.html"

@@ -1,6 +1,7 @@
 """Production: every value from the environment; refuses to start without the essentials.
 
-Required: SECRET_KEY, ALLOWED_HOSTS, CACHE_URL, EMAIL_URL, LMS_SIGNING_KEY_FILE.
+Required: SECRET_KEY, ALLOWED_HOSTS, CACHE_URL, EMAIL_URL, LMS_SIGNING_KEY_FILE,
+LMS_SCHOOL_PKCS12_FILE.
 See docs/operations/configuration.md.
 """
 
@@ -59,6 +60,12 @@ LMS_SIGNING_KEY_FILE = _required(
     "LMS_SIGNING_KEY_FILE",
     "Certificates are signed with the school's Ed25519 key: a PEM file readable by the app "
     "(create one with `openssl genpkey -algorithm ed25519 -out certificate-signing.pem`).",
+)
+LMS_SCHOOL_PKCS12_FILE = _required(
+    "LMS_SCHOOL_PKCS12_FILE",
+    "Certificate PDFs carry the school's digital signature: a PKCS#12 file (.p12/.pfx) with the "
+    "school's certificate and key, its password in LMS_SCHOOL_PKCS12_PASSWORD "
+    "(docs/operations/certificate-keys.md).",
 )
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 

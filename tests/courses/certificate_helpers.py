@@ -70,17 +70,38 @@ def sample_snapshot(**overrides) -> dict:
 CLASS_PERIODS = 160  # 10 theory sessions of 4 periods, one of 112, 2 field-study sessions of 4
 
 
-def fake_pdf(snapshot: dict, extra_css: str = "") -> bytes:
-    """A tiny stand-in for the certificate PDF: distinct per certificate, fast to make."""
-    import json
+def fake_pdf(snapshot: dict, extra_css: str = "", credential: str = "") -> bytes:
+    """A tiny stand-in for the certificate PDF: a real one-page PDF (so the school can sign
+    it), distinct per certificate, identical for the same input, fast to make."""
+    import io
 
-    return b"%PDF-1.7\n" + json.dumps({"number": snapshot["certificate_number"]}).encode()
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=842, height=595)
+    writer.add_metadata({"/Title": snapshot["certificate_number"]})
+    if credential:
+        from courses.certificate_credential import ATTACHMENT_NAME
+
+        writer.add_attachment(ATTACHMENT_NAME, credential.encode("ascii"))
+    writer._ID = None  # no random file identifier: the same input gives the same bytes
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def fake_pdf_document(snapshot: dict, extra_css: str = "", credential: str = ""):
+    from courses.pdf import RenderedPdf
+
+    return RenderedPdf(pdf=fake_pdf(snapshot, extra_css, credential))
 
 
 def use_fake_renderer(monkeypatch) -> None:
     """Make issuance render `fake_pdf` instead of WeasyPrint (the services import the renderer
-    at call time, so patching the module attribute is enough)."""
-    monkeypatch.setattr("courses.certificate_document.render_certificate", fake_pdf)
+    at call time, so patching the module attribute is enough). Signing stays real."""
+    monkeypatch.setattr(
+        "courses.certificate_document.render_certificate_document", fake_pdf_document
+    )
 
 
 def write_signing_key(directory) -> str:

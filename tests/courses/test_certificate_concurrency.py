@@ -52,9 +52,9 @@ from django.conf import settings
 
 settings.LMS_SIGNING_KEY_FILE = job["key"]
 import courses.certificate_document as document
-from tests.courses.certificate_helpers import fake_pdf
+from tests.courses.certificate_helpers import fake_pdf_document
 
-document.render_certificate = fake_pdf
+document.render_certificate_document = fake_pdf_document
 import datetime as dt
 
 from django.contrib.auth import get_user_model

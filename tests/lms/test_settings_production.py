@@ -16,6 +16,7 @@ GOOD_ENV = {
     "WAGTAILADMIN_BASE_URL": "https://lms.example.vn",
     "EMAIL_URL": "smtp+tls://lms:secret@smtp.example.vn:587",
     "LMS_SIGNING_KEY_FILE": "/etc/lms/certificate-signing.pem",
+    "LMS_SCHOOL_PKCS12_FILE": "/etc/lms/school-signing.p12",
 }
 
 
@@ -31,7 +32,15 @@ def run(args, **env_overrides):
 
 
 @pytest.mark.parametrize(
-    "missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CACHE_URL", "EMAIL_URL", "LMS_SIGNING_KEY_FILE"]
+    "missing",
+    [
+        "SECRET_KEY",
+        "ALLOWED_HOSTS",
+        "CACHE_URL",
+        "EMAIL_URL",
+        "LMS_SIGNING_KEY_FILE",
+        "LMS_SCHOOL_PKCS12_FILE",
+    ],
 )
 def test_production_refuses_to_start_without_essentials(missing):
     result = run(["manage.py", "check"], **{missing: None})

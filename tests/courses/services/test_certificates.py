@@ -20,7 +20,9 @@ from django.forms.models import model_to_dict
 from django.utils import timezone
 
 from courses import certificate_signing
-from courses.certificate_document import render_certificate as real_render_certificate
+from courses.certificate_document import (
+    render_certificate_document as real_render_certificate,
+)
 from courses.certificate_selectors import (
     certificate_state,
     eligibility_for_cohort,
@@ -45,6 +47,7 @@ from tests.courses.attendance_helpers import teacher
 from tests.courses.certificate_helpers import (
     eligible_class,
     fake_pdf,
+    fake_pdf_document,
     finished_timetable,
     use_fake_renderer,
     use_signing_key,
@@ -184,7 +187,9 @@ def test_issuing_makes_one_complete_certificate(
     assert storage.exists(certificate.pdf_name)
     with storage.open(certificate.pdf_name, "rb") as handle:
         data = handle.read()
-    assert data == fake_pdf(snapshot)
+    # The school's signature is an incremental update: the rendered file, then the signature.
+    assert data.startswith(fake_pdf(snapshot, credential=certificate.credential))
+    assert len(data) > len(fake_pdf(snapshot, credential=certificate.credential))
     assert hashlib.sha256(data).hexdigest() == certificate.pdf_sha256
 
     (letter,) = mail.outbox
@@ -295,17 +300,19 @@ def test_a_failed_render_gives_the_number_back(cohort, four, staff, monkeypatch)
     issue(four[0], staff)
     files = stored_pdfs()
 
-    def broken(snapshot, extra_css=""):
+    def broken(snapshot, extra_css="", credential=""):
         raise RuntimeError("WeasyPrint crashed")
 
-    monkeypatch.setattr("courses.certificate_document.render_certificate", broken)
+    monkeypatch.setattr("courses.certificate_document.render_certificate_document", broken)
     with pytest.raises(RuntimeError, match="crashed"):
         issue(four[1], staff)
     assert Certificate.objects.count() == 1
     assert CertificateEvent.objects.count() == 1
     assert last_number(cohort) == 1
     assert stored_pdfs() == files
-    monkeypatch.setattr("courses.certificate_document.render_certificate", fake_pdf)
+    monkeypatch.setattr(
+        "courses.certificate_document.render_certificate_document", fake_pdf_document
+    )
     assert issue(four[1], staff).sequence == 2
 
 
@@ -398,7 +405,9 @@ def test_the_signature_verifies_and_breaks_on_one_changed_character(cohort, four
 
 
 def test_the_real_renderer_stores_a_real_pdf(cohort, four, staff, monkeypatch):
-    monkeypatch.setattr("courses.certificate_document.render_certificate", real_render_certificate)
+    monkeypatch.setattr(
+        "courses.certificate_document.render_certificate_document", real_render_certificate
+    )
     certificate = issue(four[0], staff)
     with storages["private"].open(certificate.pdf_name, "rb") as handle:
         data = handle.read()
