@@ -85,12 +85,16 @@ class PageAudit:
                     f"— {targets}"
                 )
         # vnu reads what the server sent, not the DOM after scripts ran. The same browser
-        # context fetches it again, so it carries the same session and language cookies.
+        # context fetches it again, so it carries the same session and language cookies. A page
+        # that answered a POST cannot be fetched again: then the browser's parsed document is
+        # checked (parser-repaired markup may pass there, so prefer GET pages in journeys).
         response = page.request.get(url)
-        if "text/html" in response.headers.get("content-type", ""):
-            name = f"page-{len(self.sources):02d}.html"
+        name = f"page-{len(self.sources):02d}.html"
+        if response.ok and "text/html" in response.headers.get("content-type", ""):
             (self.workdir / name).write_bytes(response.body())
-            self.sources[name] = url
+        else:
+            (self.workdir / name).write_text(page.content(), encoding="utf-8")
+        self.sources[name] = url
 
     def problems(self):
         problems = list(self.axe_problems)

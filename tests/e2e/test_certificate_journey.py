@@ -83,7 +83,9 @@ def test_report_grade_issue_download_and_verify(
     audit.check(page, shot="hoc-vien-chung-chi")
     with page.expect_download() as download:
         page.get_by_role("link", name="Tải chứng chỉ (PDF)").click()
-    text = PdfReader(io.BytesIO(download.value.path().read_bytes())).pages[0].extract_text()
+    downloaded = tmp_path / "chung-chi.pdf"
+    download.value.save_as(downloaded)
+    text = PdfReader(io.BytesIO(downloaded.read_bytes())).pages[0].extract_text()
     assert "Nguyễn Thị Thu Hằng" in text
     assert certificate.certificate_number in text
     printed_code = certificate.display_code
@@ -100,5 +102,18 @@ def test_report_grade_issue_download_and_verify(
     expect(visitor.get_by_text("Còn hiệu lực")).to_be_visible()
     expect(visitor.get_by_text("Nguyễn Thị Thu Hằng")).to_be_visible()
     audit.check(visitor, shot="xac-minh-chung-chi")
+
+    # The personnel office received the PDF itself: it uploads the file and every check holds.
+    visitor.goto(f"{base}/verify/")
+    visitor.get_by_label("Tệp chứng chỉ (PDF) hoặc chứng nhận số (.jwt)").set_input_files(
+        str(downloaded)
+    )
+    visitor.get_by_role("button", name="Kiểm tra tệp").click()
+    expect(visitor.get_by_text("Hợp lệ", exact=True)).to_be_visible()
+    expect(visitor.get_by_text("Tệp không bị thay đổi gì sau khi ký.")).to_be_visible()
+    expect(
+        visitor.get_by_text("Chứng chỉ chưa bị thu hồi (theo danh sách công bố).")
+    ).to_be_visible()
+    audit.check(visitor, shot="kiem-tra-tep-chung-chi")
     assert visitor.evaluate("document.documentElement.scrollWidth") <= 360
     stranger.close()
