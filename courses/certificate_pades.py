@@ -9,8 +9,9 @@ Where the identity comes from:
 - ``LMS_SCHOOL_PKCS12_FILE`` + ``LMS_SCHOOL_PKCS12_PASSWORD``: the PKCS#12 file (.p12/.pfx) the
   school receives from a Vietnamese certification authority (docs/operations/certificate-keys.md);
 - otherwise, in development, a self-signed certificate generated on first use at
-  ``var/keys/school-signing.p12`` (outside the repository), created with O_EXCL so two processes
-  starting together share one. Its subject says it is a test certificate.
+  ``var/keys/school-signing.p12`` (outside the repository), written as the development signing
+  key is (`certificate_signing.write_development_secret`), so two processes share one. Its
+  subject says it is a test certificate.
 
 The signature is B-B (signing time from the server's clock); with ``LMS_TSA_URL`` it carries an
 RFC 3161 timestamp from that authority (B-T), which proves the time independently of us.
@@ -21,7 +22,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -36,6 +36,8 @@ from django.conf import settings
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers, timestamps
 from pyhanko.stamp import TextStampStyle
+
+from courses import certificate_signing
 
 FIELD_NAME = "ChuKySoNhaTruong"
 REASON = "Cấp chứng chỉ"
@@ -133,17 +135,6 @@ def development_pkcs12(
     return pkcs12.serialize_key_and_certificates(b"school", key, certificate, None, encryption)
 
 
-def _write_development_pkcs12(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = development_pkcs12()
-    try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        return  # another process made it first: use theirs
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-
-
 @lru_cache(maxsize=4)
 def _load(path: str, mtime_ns: int, password: str) -> SchoolIdentity:
     data = Path(path).read_bytes()
@@ -168,7 +159,7 @@ def identity() -> SchoolIdentity:
     if not path.exists():
         if getattr(settings, "LMS_SCHOOL_PKCS12_FILE", ""):
             raise SigningUnavailable(f"LMS_SCHOOL_PKCS12_FILE points at {path}, which is missing.")
-        _write_development_pkcs12(path)
+        certificate_signing.write_development_secret(path, development_pkcs12())
     password = getattr(settings, "LMS_SCHOOL_PKCS12_PASSWORD", "") or ""
     return _load(str(path), path.stat().st_mtime_ns, password)
 

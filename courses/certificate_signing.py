@@ -55,19 +55,25 @@ def _load(path: str, mtime_ns: int) -> Ed25519PrivateKey:
     return key
 
 
-def _generate(path: Path) -> None:
+def write_development_secret(path: Path, data: bytes) -> None:
+    """Write a generated development key file, readable by its owner only, unless one exists:
+    O_EXCL makes two processes starting at once keep the first one's (both then read it)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    )
     try:
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:
         return  # another process made it first: use theirs
     with os.fdopen(descriptor, "wb") as handle:
-        handle.write(pem)
+        handle.write(data)
+
+
+def _generate(path: Path) -> None:
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    )
+    write_development_secret(path, pem)
 
 
 def private_key() -> Ed25519PrivateKey:

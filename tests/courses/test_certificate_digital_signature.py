@@ -48,13 +48,6 @@ def use_school_certificate(settings, path, **options):
 
 
 @pytest.fixture
-def small_cohort(cohort):
-    cohort.field_study_required = False
-    cohort.save()
-    return cohort
-
-
-@pytest.fixture
 def certificate(small_cohort, school_staff):
     holder = eligible_participant(small_cohort, "Nguyễn Thị Thu", "Hằng", date_of_birth=BIRTHDAY)
     return issue_for(holder, school_staff)
@@ -67,6 +60,16 @@ def stored(certificate) -> bytes:
 
 def keys() -> certificate_verifier.KeySet:
     return certificate_verifier.KeySet.from_jwks(published_key_set())
+
+
+def revoke(certificate, staff):
+    return revoke_certificate(
+        certificate,
+        actor=staff,
+        decision_number="9/QĐ-TĐT",
+        decision_date=timezone.localdate(),
+        reason="Cấp nhầm người",
+    )
 
 
 def verdicts(report) -> dict:
@@ -171,13 +174,7 @@ def status_bit(client, certificate) -> bool:
 
 def test_the_status_bit_flips_when_the_certificate_is_revoked(client, certificate, school_staff):
     assert status_bit(client, certificate) is False
-    revoke_certificate(
-        certificate,
-        actor=school_staff,
-        decision_number="9/QĐ-TĐT",
-        decision_date=timezone.localdate(),
-        reason="Cấp nhầm người",
-    )
+    revoke(certificate, school_staff)
     assert status_bit(client, certificate) is True
 
 
@@ -328,13 +325,7 @@ def test_a_pdf_signed_by_someone_else_is_caught(certificate, tmp_path):
 
 
 def test_a_revoked_certificate_fails_online_and_says_so(certificate, school_staff):
-    revoke_certificate(
-        certificate,
-        actor=school_staff,
-        decision_number="9/QĐ-TĐT",
-        decision_date=timezone.localdate(),
-        reason="Cấp nhầm người",
-    )
+    revoke(certificate, school_staff)
     report = certificate_verifier.verify(stored(certificate), keys(), fetch=_local)
     assert verdicts(report)["status"] == (False, "Chứng chỉ đã bị nhà trường thu hồi.")
     assert not report.valid

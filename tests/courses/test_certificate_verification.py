@@ -33,13 +33,6 @@ def _issuing(monkeypatch, settings, tmp_path):
 
 
 @pytest.fixture
-def small_cohort(cohort):
-    cohort.field_study_required = False
-    cohort.save()
-    return cohort
-
-
-@pytest.fixture
 def holder(small_cohort):
     return eligible_participant(
         small_cohort, "Nguyễn Thị Thu", "Hằng", date_of_birth=BIRTHDAY, phone="0912345678"
