@@ -10,6 +10,7 @@ from courses.views import (
     cohorts,
     imports,
     reports,
+    search,
     staff,
     verification,
 )
@@ -42,5 +43,6 @@ urlpatterns = [
     *certificates.urlpatterns,
     *verification.urlpatterns,
     *certificate_register.urlpatterns,
+    *search.urlpatterns,
     path("", include("courses.views.discussions")),
 ]

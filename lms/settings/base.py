@@ -264,6 +264,8 @@ LMS_CERTIFICATE_TEMPLATE = env(
 )
 # Public verification lookups allowed per client address (django-ratelimit rate).
 LMS_VERIFY_RATE = env("LMS_VERIFY_RATE", default="30/m")
+# Site searches allowed per client address (each reads every study page of the programmes).
+LMS_SEARCH_RATE = env("LMS_SEARCH_RATE", default="60/m")
 # Self check-in (docs/operations/configuration.md): the code shown in class rotates every
 # LMS_CHECKIN_CODE_SECONDS; participants may check in from N minutes before a session's start to
 # M minutes after it, and are marked late after L minutes.
