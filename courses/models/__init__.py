@@ -51,6 +51,14 @@ from courses.models.enrollment import (
     Status,
 )
 from courses.models.imports import ImportBatch
+from courses.models.notifications import (
+    DEFAULT_DELIVERY,
+    Delivery,
+    Notification,
+    NotificationKind,
+    NotificationPreference,
+)
+from courses.models.progress import StudyMark
 from courses.models.reference import Organisation, Province
 from courses.models.reports import (
     Grade,
@@ -62,6 +70,12 @@ from courses.models.reports import (
 )
 
 __all__ = [
+    "DEFAULT_DELIVERY",
+    "Delivery",
+    "Notification",
+    "NotificationKind",
+    "NotificationPreference",
+    "StudyMark",
     "SchoolCertificate",
     "SigningKey",
     "NumberSequence",
