@@ -58,7 +58,7 @@ from courses.models.notifications import (
     NotificationKind,
     NotificationPreference,
 )
-from courses.models.progress import StudyMark
+from courses.models.progress import ModuleVisit, StudyMark
 from courses.models.reference import Organisation, Province
 from courses.models.reports import (
     Grade,
@@ -76,6 +76,7 @@ __all__ = [
     "NotificationKind",
     "NotificationPreference",
     "StudyMark",
+    "ModuleVisit",
     "SchoolCertificate",
     "SigningKey",
     "NumberSequence",

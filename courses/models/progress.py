@@ -41,3 +41,29 @@ class StudyMark(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} studied {self.page_id}"
+
+
+class ModuleVisit(models.Model):
+    """When a person last opened a module (or one of its lessons), so their home page can say
+    what is new since then. One row per (person, module), moved forward on each visit."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_visits"
+    )
+    module = models.ForeignKey(
+        "content.ModulePage",
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("chuyên đề"),
+    )
+    visited_at = models.DateTimeField(_("lần mở gần nhất"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lần mở chuyên đề")
+        verbose_name_plural = _("lần mở chuyên đề")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="courses_modulevisit_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} visited {self.module_id}"
