@@ -105,6 +105,8 @@ class VideoBlock(blocks.StructBlock):
     def get_context(self, value, parent_context=None):
         context = super().get_context(value, parent_context=parent_context)
         context["embed_html"] = None
+        if parent_context and parent_context.get("print_version"):
+            return context  # the light version never embeds, so never asks the provider
         try:
             embed = embeds.get_embed(value["url"])
             context["embed_html"] = embed.html

@@ -9,6 +9,7 @@ from courses.views import (
     certificates,
     cohorts,
     imports,
+    module_print,
     reports,
     search,
     staff,
@@ -44,5 +45,6 @@ urlpatterns = [
     *verification.urlpatterns,
     *certificate_register.urlpatterns,
     *search.urlpatterns,
+    *module_print.urlpatterns,
     path("", include("courses.views.discussions")),
 ]
