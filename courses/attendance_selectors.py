@@ -298,6 +298,9 @@ def sessions_open_for_check_in(user, moment=None) -> list[ClassSession]:
             cohort__enrollments__user=user,
             cohort__enrollments__role=Role.PARTICIPANT,
             cohort__enrollments__status=Status.APPROVED,
+            # Both on the same window row: one that exists and is still open (closed_at
+            # IS NULL alone also matches a session that never had a window).
+            check_in_windows__isnull=False,
             check_in_windows__closed_at__isnull=True,
             starts_at__gte=moment - dt.timedelta(days=1),
             starts_at__lte=moment + dt.timedelta(days=1),

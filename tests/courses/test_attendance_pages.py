@@ -117,6 +117,25 @@ def test_check_in_page_marks_present_once(client, cohort, lesson, participant, m
     assert AttendanceRecord.objects.count() == 1
 
 
+def test_only_sessions_with_an_open_window_are_offered_for_check_in(
+    cohort, lesson, participant, monkeypatch
+):
+    """A session in its check-in hour that no instructor opened, or whose window was closed, is
+    not "open": only the one with an open window is offered."""
+    from courses.attendance_selectors import sessions_open_for_check_in
+
+    factories.enrollment(cohort, participant)
+    never_opened = session(cohort, starts_at=lesson.starts_at)
+    closed = session(cohort, starts_at=lesson.starts_at)
+    service.open_check_in(None, lesson)
+    service.open_check_in(None, closed)
+    CheckInWindow.objects.filter(session=closed).update(closed_at=lesson.starts_at)
+    moment = lesson.starts_at + dt.timedelta(minutes=2)
+    offered = sessions_open_for_check_in(participant, moment)
+    assert [s.pk for s in offered] == [lesson.pk]
+    assert never_opened.pk not in {s.pk for s in offered}
+
+
 def test_check_in_board_shows_code_and_qr(client, cohort, lesson):
     client.force_login(lesson.instructors.get())
     board = reverse("courses:check_in_board", args=[lesson.pk])
