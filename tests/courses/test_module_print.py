@@ -143,3 +143,12 @@ def test_the_light_page_reads_a_fixed_number_of_queries(
         publish(module, LessonPage(title=f"Bài học {number}", slug=f"bai-{number}", body=[]))
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url)
+
+
+def test_the_module_page_offers_the_light_version_to_members_only(client, module, member):
+    light = reverse("courses:module_print", args=[module.pk])
+    assert light not in client.get(module.url).content.decode()
+    client.force_login(member)
+    page = client.get(module.url).content.decode()
+    assert light in page
+    assert reverse("courses:module_pdf", args=[module.pk]) in page
