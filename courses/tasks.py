@@ -9,21 +9,20 @@ sent outside the request.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import EmailMessage, mailers
+from django.db import transaction
 from django.tasks import task
-from django.urls import reverse
 
 from courses.models import Post
-from courses.notifications import render_email
 from courses.permissions import user_can_read_discussions
 
 
 @task()
 def notify_followers_of_reply(post_id: int) -> int:
-    """Mail each follower of the post's thread, except its author, once. Returns how many."""
-    from courses.services.discussions import plain_text, unfollow_token
+    """Notify each follower of the post's thread, except its author, once (their list, and mail
+    as their preference for replies says). Returns how many were notified."""
+    from courses.services.discussions import plain_text
+    from courses.services.notifications import notify_reply
 
     post = (
         Post.objects.select_related("thread__board__cohort", "thread__board__module", "author")
@@ -38,48 +37,26 @@ def notify_followers_of_reply(post_id: int) -> int:
         get_user_model()
         .objects.filter(thread_follows__thread=thread, is_active=True)
         .exclude(pk=post.author_id)
-        .exclude(email="")
         .distinct()
         .order_by("pk")
     )
+    # Someone who has left the cohort no longer hears from its discussions.
+    readers = [follower for follower in followers if user_can_read_discussions(follower, cohort)]
     excerpt = plain_text(post.body_html)
     if len(excerpt) > 400:
         excerpt = excerpt[:400].rsplit(" ", 1)[0] + "…"
-    site_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
-    messages = []
-    for follower in followers:
-        # Someone who has left the cohort no longer hears from its discussions.
-        if not user_can_read_discussions(follower, cohort):
-            continue
-        unfollow_path = reverse(
-            "courses:discussion_unfollow", args=[unfollow_token(follower, thread)]
-        )
-        context = {
-            "post": post,
-            "thread": thread,
-            "cohort": cohort,
-            "board": thread.board,
-            "follower": follower,
-            "excerpt": excerpt,
-            "post_path": reverse("courses:discussion_post", args=[post.pk]),
-            "unfollow_path": unfollow_path,
-        }
-        subject, body = render_email("discussion_reply", context)
-        messages.append(
-            EmailMessage(
-                subject=subject,
-                body=body,
-                to=[follower.email],
-                headers={
-                    # RFC 8058 one-click unsubscribe: mail clients POST to this address.
-                    "List-Unsubscribe": f"<{site_url}{unfollow_path}>",
-                    "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-                },
-            )
-        )
-    if messages:
-        mailers.default.send_messages(messages)
-    return len(messages)
+    with transaction.atomic():
+        notify_reply(post, readers, excerpt)
+    return len(readers)
+
+
+@task()
+def send_notification_email(notification_id: int, message: dict) -> bool:
+    """Send the mail of one immediate notification, rendered when it was created (see
+    courses.services.notifications.notify). Idempotent: False when it has gone already."""
+    from courses.services.notifications import send_immediate
+
+    return send_immediate(notification_id, message)
 
 
 @task()

@@ -15,6 +15,7 @@ from courses.views import (
     staff,
     verification,
 )
+from courses.views import notifications as notification_views
 
 app_name = "courses"
 
@@ -46,5 +47,6 @@ urlpatterns = [
     *certificate_register.urlpatterns,
     *search.urlpatterns,
     *module_print.urlpatterns,
+    *notification_views.urlpatterns,
     path("", include("courses.views.discussions")),
 ]

@@ -26,3 +26,18 @@ def site(request):
             }
         ),
     }
+
+
+def notifications(request):
+    """The header's unread count, as `notifications_nav.unread`. Lazy: the count query runs only
+    when a template reads it, and never for an anonymous visitor."""
+    user = getattr(request, "user", None)
+
+    def unread() -> dict:
+        if not (user and user.is_authenticated):
+            return {"unread": 0}
+        from courses.notification_selectors import unread_count
+
+        return {"unread": unread_count(user)}
+
+    return {"notifications_nav": SimpleLazyObject(unread)}

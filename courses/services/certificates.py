@@ -39,7 +39,6 @@ from courses import (
     certificate_credential,
     certificate_pades,
     certificate_signing,
-    notifications,
 )
 from courses.certificate_selectors import eligibility_of
 from courses.exceptions import Conflict, InvalidInput, InvalidTransition, NotAllowed
@@ -56,6 +55,7 @@ from courses.models.certificates import (
     SigningKey,
 )
 from courses.permissions import user_can_issue_certificates
+from courses.services import notifications as notification_service
 from lms.text import format_decimal, normalize
 
 logger = logging.getLogger(__name__)
@@ -450,18 +450,8 @@ def issue_certificate(
 
 
 def _notify_issued(certificate: Certificate) -> None:
-    user = certificate.enrollment.user
-    notifications.send_on_commit(
-        "certificate_issued",
-        [user.email],
-        {
-            "user": user,
-            "certificate": certificate,
-            "snapshot": certificate.snapshot,
-            "page_path": reverse("courses:my_certificates"),
-            "verify_url": certificate.snapshot["verification_url"],
-        },
-    )
+    # Mailed (or not) as the person's preference for certificates says.
+    notification_service.notify_certificate_issued(certificate)
 
 
 # --- Issuing many: a batch run by a task ------------------------------------------------------

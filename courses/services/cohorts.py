@@ -33,6 +33,7 @@ from courses.models import (
     CohortChange,
     Role,
 )
+from courses.services import notifications
 from lms.accounts.roles import is_school_staff
 from lms.text import normalize
 
@@ -243,6 +244,7 @@ def update_session(actor, session: ClassSession, data: SessionData) -> ClassSess
     with transaction.atomic():
         Cohort.objects.select_for_update().get(pk=session.cohort_id)
         _check_session(session.cohort, data, exclude_pk=session.pk)
+        before = (session.starts_at, session.ends_at, session.place)
         for name in ("category", "module", "starts_at", "ends_at", "periods", "place"):
             setattr(session, name, getattr(data, name))
         session.title = normalize(data.title or "").strip()
@@ -250,7 +252,16 @@ def update_session(actor, session: ClassSession, data: SessionData) -> ClassSess
         _validate(session)
         session.save()
         _attach_instructors(actor, session.cohort, session, data.instructors)
+        _notify_if_moved(session, *before)
     return session
+
+
+def _notify_if_moved(session: ClassSession, starts_at, ends_at, place: str) -> None:
+    """Members hear of a new time or place of a session not over yet (with the updated
+    calendar event attached)."""
+    moved = (session.starts_at, session.ends_at, session.place) != (starts_at, ends_at, place)
+    if moved and notifications.session_is_ahead(session.ends_at, ends_at):
+        notifications.notify_session_changed(session, starts_at, ends_at, place)
 
 
 def delete_session(actor, session: ClassSession) -> None:
@@ -266,6 +277,9 @@ def delete_session(actor, session: ClassSession) -> None:
         )
     try:
         with transaction.atomic():
+            if notifications.session_is_ahead(session.ends_at):
+                # Before the delete: the cancellation's calendar file needs the session.
+                notifications.notify_session_cancelled(session)
             session.delete()
     except ProtectedError as protected:  # a record written between the check and the delete
         raise InvalidTransition(

@@ -428,6 +428,10 @@ def mark_answer(*, actor, thread: Thread, post: Post | None) -> Thread:
         fresh.save(update_fields=["answer"])
         kind = ModerationKind.MARK_ANSWER if post else ModerationKind.UNMARK_ANSWER
         _log(actor, kind, fresh, post)
+        if post is not None:
+            from courses.services.notifications import notify_answer
+
+            notify_answer(fresh, post, actor)
     return fresh
 
 

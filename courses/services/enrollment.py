@@ -31,7 +31,7 @@ from courses.models import (
     Role,
     Status,
 )
-from courses.notifications import send_on_commit
+from courses.services import notifications
 from lms.accounts.roles import is_school_staff
 from lms.text import normalize, normalize_name, search_key
 
@@ -204,12 +204,9 @@ def approve(actor, enrollment: Enrollment, reason: str = "") -> Enrollment:
     """School staff approve an application. Refuses: not staff, wrong state, cohort full."""
     if actor is not None and not is_school_staff(actor):
         raise NotAllowed(_("Chỉ nhà trường mới duyệt được hồ sơ."))
-    enrollment = _change_status(actor, enrollment, Status.APPROVED, reason)
-    send_on_commit(
-        "application_approved",
-        [enrollment.user.email],
-        {"enrollment": enrollment, "cohort": enrollment.cohort, "user": enrollment.user},
-    )
+    with transaction.atomic():
+        enrollment = _change_status(actor, enrollment, Status.APPROVED, reason)
+        notifications.notify_application_approved(enrollment)
     return enrollment
 
 
@@ -219,17 +216,9 @@ def reject(actor, enrollment: Enrollment, reason: str) -> Enrollment:
         raise NotAllowed(_("Chỉ nhà trường mới từ chối được hồ sơ."))
     if not (reason or "").strip():
         raise InvalidInput(_("Hãy ghi lý do từ chối; người nộp đơn sẽ đọc được lý do này."))
-    enrollment = _change_status(actor, enrollment, Status.REJECTED, reason)
-    send_on_commit(
-        "application_rejected",
-        [enrollment.user.email],
-        {
-            "enrollment": enrollment,
-            "cohort": enrollment.cohort,
-            "user": enrollment.user,
-            "reason": normalize(reason).strip(),
-        },
-    )
+    with transaction.atomic():
+        enrollment = _change_status(actor, enrollment, Status.REJECTED, reason)
+        notifications.notify_application_rejected(enrollment, normalize(reason).strip())
     return enrollment
 
 

@@ -55,6 +55,7 @@ from courses.models import (
     SubmissionVersion,
 )
 from courses.permissions import user_can_allow_late_reports, user_can_grade_reports
+from courses.services import notifications as notification_service
 from lms.text import format_decimal, format_moment, normalize, normalize_name
 
 logger = logging.getLogger(__name__)
@@ -794,15 +795,10 @@ def release_grades(actor, assignment: ReportAssignment) -> int:
         graded = Enrollment.objects.filter(
             report_submissions__assignment=assignment, report_submissions__grade__isnull=False
         ).select_related("user")
-        page_path = reverse("courses:report", args=[cohort.code])
-        mailed = 0
-        for enrollment in graded:
-            notifications.send_on_commit(
-                "report_released",
-                [enrollment.user.email],
-                {"user": enrollment.user, "cohort": cohort, "page_path": page_path},
-            )
-            mailed += 1
+        # Mailed (or not) as each person's preference for grades says.
+        people = [enrollment.user for enrollment in graded]
+        notification_service.notify_grades_released(people, cohort)
+        mailed = len(people)
     logger.info(
         "Report grades of cohort %s released by user %s.", cohort.code, getattr(actor, "pk", None)
     )

@@ -327,7 +327,10 @@ def test_search_page_ignores_diacritics(client, world):
 def test_the_unfollow_link_works_without_signing_in_and_a_get_changes_nothing(
     client, world, django_capture_on_commit_callbacks
 ):
+    from courses.services.notifications import set_preference
+
     thread, author = world["thread"], world["author"]
+    set_preference(author, "reply", "immediate")  # replies go to the digest by default
     with django_capture_on_commit_callbacks(execute=True):
         service.reply(actor=world["member_a"], thread=thread, body="Trả lời mới")
     (message,) = mail.outbox

@@ -407,6 +407,11 @@ def test_reporting_a_post_once_and_resolving_it(cohort, member, classmate, teach
 def test_followers_except_the_author_get_one_mail_per_reply(
     cohort, member, classmate, teacher, django_capture_on_commit_callbacks
 ):
+    from courses.services.notifications import set_preference
+
+    # Replies go to the daily digest unless a person asks for them at once.
+    for person in (member, classmate):
+        set_preference(person, "reply", "immediate")
     thread = start(member, cohort, title="Kết nối dữ liệu dân cư")
     service.follow(actor=classmate, thread=thread)
     service.follow(actor=classmate, thread=thread)  # twice: still one follow
