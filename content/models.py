@@ -36,7 +36,8 @@ from wagtail.models import Orderable, Page
 from content.access import user_can_view_material
 from content.blocks import StudyStreamBlock
 from content.panels import SyllabusPanel
-from content.syllabus import Periods, Syllabus, SyllabusRow, build_syllabus
+from content.study_hooks import record_visit, study_progress
+from content.syllabus import Periods, Syllabus, SyllabusRow, build_syllabus, composition_chart
 
 TEXT_FEATURES = ["bold", "italic", "link", "ol", "ul"]
 
@@ -199,9 +200,12 @@ class ProgramPage(Page):
             report=self.target_report_periods,
         )
 
-    def build_syllabus(self, request=None) -> Syllabus:
-        """The syllabus from live children, in four queries however many modules there are."""
+    def build_syllabus(self, request=None, *, with_progress: bool = False) -> Syllabus:
+        """The syllabus from live children, in four queries however many modules there are
+        (with_progress: plus the signed-in reader's own progress per module, a fixed number
+        more; none for anonymous readers)."""
         parts = {part.number: part.title for part in self.parts.all()}
+        progress = study_progress(request, self) if with_progress else {}
         modules = [
             SyllabusRow(
                 title=module.title,
@@ -209,6 +213,7 @@ class ProgramPage(Page):
                 part=module.part,
                 url=module.get_url(request),
                 periods=Periods(theory=module.theory_periods, discussion=module.discussion_periods),
+                progress=str(progress.get(module.pk, "")),
             )
             for module in ModulePage.objects.child_of(self).live().only(*ModulePage.ROW_FIELDS)
         ]
@@ -229,7 +234,8 @@ class ProgramPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        context["syllabus"] = self.build_syllabus(request)
+        context["syllabus"] = self.build_syllabus(request, with_progress=True)
+        context["composition_chart"] = composition_chart(self.target_periods)
         return context
 
 
@@ -367,6 +373,8 @@ class ModulePage(StudyPage):
         index = next(i for i, page in enumerate(siblings) if page.pk == self.pk)
         context["previous_module"] = siblings[index - 1] if index > 0 else None
         context["next_module"] = siblings[index + 1] if index + 1 < len(siblings) else None
+        if context["can_study"]:
+            record_visit(request, self)
         return context
 
 
@@ -400,6 +408,8 @@ class LessonPage(StudyPage):
             previous_lesson=lessons[index - 1] if index > 0 else None,
             next_lesson=lessons[index + 1] if index + 1 < len(lessons) else None,
         )
+        if context["can_study"]:
+            record_visit(request, module)
         return context
 
 

@@ -47,6 +47,7 @@ class SyllabusRow:
     number: int | None = None
     part: int | None = None
     url: str | None = None
+    progress: str = ""  # the signed-in reader's own progress, e.g. "Đã học 3/5 bài"
 
 
 @dataclass(frozen=True)
@@ -162,4 +163,31 @@ def build_syllabus(
     )
     return Syllabus(
         targets=targets, parts=parts, extra_rows=tuple(extra_rows), unassigned=tuple(unassigned)
+    )
+
+
+def composition_chart(targets: Periods):
+    """The programme's periods per category as a bar chart (each bar against the total, so its
+    length is the category's share of the programme: 72, 72, 8 and 8 of 160)."""
+    from lms.charts import Bar, bar_chart
+    from lms.text import format_decimal
+
+    total = targets.total
+    bars = []
+    for category in CATEGORIES:
+        value = targets.get(category)
+        share = format_decimal(round(100 * value / total, 1) if total else 0, 1).removesuffix(",0")
+        bars.append(
+            Bar(
+                label=str(CATEGORY_LABELS[category]),
+                value=value,
+                maximum=total,
+                # Share first: "45 % · 72 tiết" (the page's mismatch list reads "label: N").
+                value_text=_("%(share)s %% · %(n)d tiết") % {"n": value, "share": share},
+            )
+        )
+    return bar_chart(
+        _("Cơ cấu chương trình: số tiết theo loại"),
+        bars,
+        summary=_("Tổng cộng %(total)d tiết.") % {"total": total},
     )

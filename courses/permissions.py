@@ -368,3 +368,45 @@ def access_certificate(user, pk: int):
     if certificate is None or not user_can_download_certificate(user, certificate):
         raise Http404(_("Không tìm thấy chứng chỉ này."))
     return certificate
+
+
+# --- Self-paced study ---------------------------------------------------------------------------
+
+
+def user_can_see_study_progress(user, cohort) -> bool:
+    """How many participants studied each module (the cohort page): the cohort's instructors and
+    school staff. Participants see only their own marks."""
+    return is_school_staff(user) or user_teaches(user, cohort)
+
+
+__all__ += ["user_can_see_study_progress"]
+
+
+# --- Dashboards (instructor home, school home, at-risk) ----------------------------------------
+
+
+def user_can_see_instructor_home(user) -> bool:
+    """/giang-day/: whoever has the instructors' (or school's) admin role, or teaches a cohort."""
+    from lms.accounts.roles import can_access_admin
+
+    if not _active(user):
+        return False
+    return (
+        can_access_admin(user)
+        or Enrollment.objects.filter(
+            user=user, role=Role.INSTRUCTOR, status=Status.APPROVED
+        ).exists()
+    )
+
+
+def remember_teaching(user, cohorts) -> None:
+    """Record in the per-request memo that the user is an approved instructor of `cohorts`
+    (a page that has just read them from the user's instructor enrollments), so predicates on
+    their sessions ask no query per cohort. Exact: one enrollment per person and cohort."""
+    if _active(user):
+        cache = user.__dict__.setdefault("_cohort_roles", {})
+        for cohort in cohorts:
+            cache[cohort.pk] = {Role.INSTRUCTOR}
+
+
+__all__ += ["remember_teaching", "user_can_see_instructor_home"]

@@ -16,6 +16,7 @@ from courses.views import (
     verification,
 )
 from courses.views import notifications as notification_views
+from courses.views import progress as study_progress  # self-paced study
 
 app_name = "courses"
 
@@ -47,6 +48,7 @@ urlpatterns = [
     *certificate_register.urlpatterns,
     *search.urlpatterns,
     *module_print.urlpatterns,
+    *study_progress.urlpatterns,
     *notification_views.urlpatterns,
     path("", include("courses.views.discussions")),
 ]

@@ -6,7 +6,10 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
 from content.access import HOOK_NAME
-from courses import discussion_hooks  # noqa: F401  (registers the discussion hooks)
+from courses import (
+    discussion_hooks,  # noqa: F401  (registers the discussion hooks)
+    progress_hooks,  # noqa: F401  (registers the self-paced study hooks)
+)
 from courses.permissions import user_can_study_program
 from lms.accounts.roles import is_school_staff
 

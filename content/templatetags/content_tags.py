@@ -40,3 +40,19 @@ def module_board(context):
         if html:
             return html
     return ""
+
+
+@register.simple_tag(takes_context=True)
+def study_mark(context):
+    """The "mark as studied" form of a module or lesson page, as HTML from whoever owns study
+    marks (Wagtail hook "content_study_mark": (request, page) -> safe HTML | None; see
+    content/study_hooks.py). Without one, nothing is shown."""
+    from content.study_hooks import MARK_HOOK
+
+    request = context.get("request")
+    page = context.get("page")
+    for render in hooks.get_hooks(MARK_HOOK):
+        html = render(request, page)
+        if html:
+            return html
+    return ""

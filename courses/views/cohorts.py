@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses import selectors
+from courses import progress_selectors, selectors
 from courses.exceptions import DomainError
 from courses.forms import ApplicationForm, ReasonForm
 from courses.models import Cohort, Enrollment, Role, Status
@@ -16,6 +16,7 @@ from courses.permissions import (
     access_cohort,
     attendance_session_ids,
     is_school_staff,
+    user_can_see_study_progress,
     user_teaches,
 )
 from courses.services import enrollment as enrollment_service
@@ -71,14 +72,26 @@ def apply(request, code: str):
 
 @login_required
 def my_courses(request):
+    """ "Học tập của tôi": a panel per cohort the person studies in (courses.participant_home),
+    then every enrollment with its links, as before."""
+    from courses.participant_home import participant_home
     from courses.services.calendar import active_feed
 
+    enrollments = selectors.enrollments_of_user(request.user)
+    home = participant_home(request.user, enrollments, request)
+    # Sessions of the cohorts with a panel are listed in the panel; the list keeps the rest
+    # (cohorts the person teaches).
+    in_panels = {panel.cohort.pk for panel in home.cohorts}
+    upcoming = [
+        s for s in selectors.upcoming_sessions_of_user(request.user) if s.cohort_id not in in_panels
+    ]
     return render(
         request,
         "courses/my_courses.html",
         {
-            "enrollments": selectors.enrollments_of_user(request.user),
-            "upcoming": selectors.upcoming_sessions_of_user(request.user),
+            "enrollments": enrollments,
+            "home": home,
+            "upcoming": upcoming,
             "calendar_feed": active_feed(request.user),
             "withdraw_form": ReasonForm(),
         },
@@ -129,5 +142,10 @@ def cohort_page(request, code: str):
             "is_staff": is_school_staff(request.user),
             "teaches": user_teaches(request.user, cohort),
             "attendance_ids": attendance_session_ids(request.user, sessions),
+            "study": (
+                progress_selectors.cohort_study(cohort)
+                if user_can_see_study_progress(request.user, cohort)
+                else None
+            ),
         },
     )
