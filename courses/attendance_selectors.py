@@ -131,6 +131,20 @@ def _summarise(
         if session.started:
             held[session.category] += session.periods
             attended_held += credit
+    return summary_from_totals(enrollment_id, cohort, attended, scheduled, held, attended_held)
+
+
+def summary_from_totals(
+    enrollment_id: int,
+    cohort: Cohort,
+    attended: dict[str, Decimal],
+    scheduled: dict[str, int],
+    held: dict[str, int],
+    attended_held: Decimal,
+) -> AttendanceSummary:
+    """THE figures from per-category totals (every category a key of each dict): credited
+    periods, scheduled periods, periods of sessions started, credited periods of those. For
+    pages that add the totals up in SQL over many cohorts (courses.cohort_figures)."""
     total_attended = sum(attended.values(), Decimal(0))
     total_scheduled = sum(scheduled.values())
     total_held = sum(held.values())
@@ -373,4 +387,5 @@ __all__ = [
     "participant_sessions",
     "roll_call_rows",
     "sessions_open_for_check_in",
+    "summary_from_totals",
 ]

@@ -205,3 +205,42 @@ def format_rate_exact(rate) -> str:
     if text.endswith(",0"):
         text = text[:-2]
     return f"{text} %"
+
+
+# --- Near or past the absence limit (the school's daily "at risk" summary) ---------------------
+
+# "Near" the limit: at most this share of the periods one may miss is left to miss. A quarter of
+# the default 32 periods (20 % of 160) is 8 periods — two sessions of four — early enough for the
+# school to call the participant, late enough not to cry wolf after one absence.
+NEAR_LIMIT_SHARE = Decimal("0.25")
+
+
+def absence_limit(scheduled, threshold) -> Decimal:
+    """Periods one may miss over the whole timetable and still reach the threshold (32 of 160
+    at 80 %)."""
+    scheduled = _dec(scheduled)
+    return scheduled - _dec(threshold) * scheduled / HUNDRED
+
+
+class AbsenceLevel(enum.StrEnum):
+    PAST = "past"  # missed more than the limit: the threshold is out of reach
+    NEAR = "near"  # still reachable, but little is left to miss
+    CLEAR = "clear"
+
+
+def absence_level(
+    *, allowed_to_miss, limit, missed, risk: Risk, near_share=NEAR_LIMIT_SHARE
+) -> AbsenceLevel:
+    """Where a participant stands against the absence limit.
+
+    `allowed_to_miss` is periods_still_allowed_to_miss (limit minus what was missed), `missed`
+    the periods of sessions held so far that were not credited. Past = the threshold is out of
+    reach (the same as Risk.OUT_OF_REACH). Near = something was missed, the threshold is not yet
+    reached whatever happens, and at most `near_share` of the limit is left to miss (with a limit
+    of 0, any absence is past, and no one is "near" for having missed nothing)."""
+    allowed, limit = _dec(allowed_to_miss), _dec(limit)
+    if allowed < 0 or risk == Risk.OUT_OF_REACH:
+        return AbsenceLevel.PAST
+    if risk != Risk.REACHED and _dec(missed) > 0 and allowed <= _dec(near_share) * limit:
+        return AbsenceLevel.NEAR
+    return AbsenceLevel.CLEAR

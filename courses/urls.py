@@ -8,6 +8,7 @@ from courses.views import (
     certificate_register,
     certificates,
     cohorts,
+    dashboards,
     imports,
     module_print,
     reports,
@@ -49,6 +50,7 @@ urlpatterns = [
     *search.urlpatterns,
     *module_print.urlpatterns,
     *study_progress.urlpatterns,
+    *dashboards.urlpatterns,
     *notification_views.urlpatterns,
     path("", include("courses.views.discussions")),
 ]

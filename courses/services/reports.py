@@ -283,10 +283,16 @@ def default_deadline(cohort: Cohort, days: int = DEFAULT_DEADLINE_DAYS) -> dt.da
     """23:59 (local) `days` after the last session's day, but not after the cohort's end date
     when it ends later than its last session."""
     last = ClassSession.objects.filter(cohort=cohort).aggregate(last=Max("ends_at"))["last"]
-    last_day = timezone.localdate(last) if last else cohort.end_date
+    return deadline_after(last, cohort.end_date, days)
+
+
+def deadline_after(last_ends_at: dt.datetime | None, end_date: dt.date, days: int) -> dt.datetime:
+    """The rule of default_deadline from its inputs (no query: pages that read many cohorts
+    fetch the last session of each at once)."""
+    last_day = timezone.localdate(last_ends_at) if last_ends_at else end_date
     day = last_day + dt.timedelta(days=days)
-    if cohort.end_date > last_day:
-        day = min(day, cohort.end_date)
+    if end_date > last_day:
+        day = min(day, end_date)
     return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=timezone.get_current_timezone())
 
 
