@@ -2,7 +2,7 @@
 dashboards for a class of 200 participants and 100 sessions (50 held, with attendance), against
 the plain home page, in a temporary database, with each page's query count.
 
-    .venv/bin/python tests/benchmarks/bench_dashboards.py [--runs 15]
+    .venv/bin/python tests/benchmarks/bench_dashboards.py [--runs 15] [--profile nha-truong]
 
 Pages: the participant's /hoc-tap/, the instructor's /giang-day/, the school's
 /nha-truong/tong-quan/ and the at-risk screen /nha-truong/nguy-co/. Aim: under 3× the home page.
@@ -19,7 +19,7 @@ PARTICIPANTS = 200
 SESSIONS = 100
 
 
-def main(runs: int) -> None:
+def main(runs: int, profile: str | None = None) -> None:
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lms.settings.test")
     import django
@@ -104,6 +104,15 @@ def main(runs: int) -> None:
                 client.get(url)
                 times.append(time.perf_counter() - start)
             medians[name] = statistics.median(times)
+        if profile:
+            import cProfile
+            import pstats
+
+            client, url = next(v for k, v in pages.items() if profile in k)
+            profiler = cProfile.Profile()
+            profiler.runcall(lambda: [client.get(url) for _ in range(5)])
+            order = os.environ.get("BENCH_SORT", "cumulative")  # or tottime
+            pstats.Stats(profiler).sort_stats(order).print_stats(40)
         home = medians["home page /"]
         print(  # noqa: T201 — a script's report
             f"Dashboards, {PARTICIPANTS} participants × {SESSIONS} sessions "
@@ -121,4 +130,6 @@ def main(runs: int) -> None:
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=15)
-    main(parser.parse_args().runs)
+    parser.add_argument("--profile", help="print a cProfile of the page whose name has this text")
+    arguments = parser.parse_args()
+    main(arguments.runs, arguments.profile)
