@@ -184,6 +184,22 @@ def column_chart(
             y=top + plot_height,
         )
     ]
+    if threshold is not None:
+        # Drawn first so the columns cover the line, and named below the axis, between the
+        # first and last labels, where no value text can sit on it.
+        y = _num(top + plot_height * (1 - threshold / maximum))
+        parts.append(
+            format_html(
+                '<line class="chart__threshold" x1="0" x2="{w}" y1="{y}" y2="{y}"/>'
+                '<text class="chart__label chart__label--small" x="{cx}" y="{ty}" '
+                'text-anchor="middle">- - {text}</text>',
+                w=WIDTH,
+                y=y,
+                cx=_num(WIDTH / 2),
+                ty=_num(top + plot_height + axis_gap - 4),
+                text=threshold_text,
+            )
+        )
     for i, column in enumerate(columns):
         if column.value is None:
             continue
@@ -212,19 +228,6 @@ def column_chart(
                     value=column.value_text,
                 )
             )
-    if threshold is not None:
-        y = _num(top + plot_height * (1 - threshold / maximum))
-        parts.append(
-            format_html(
-                '<line class="chart__threshold" x1="0" x2="{w}" y1="{y}" y2="{y}"/>'
-                '<text class="chart__label chart__label--small" x="{w}" y="{ty}" '
-                'text-anchor="end">{text}</text>',
-                w=WIDTH,
-                y=y,
-                ty=_num(float(y) - 4),
-                text=threshold_text,
-            )
-        )
     if columns:
         parts.append(
             format_html(
