@@ -1,6 +1,8 @@
 """Demo discussions for `make run`, in cohort GDS-2026-5: a department's case, a question with
-the instructor's answer chosen, a discussion with replies. Idempotent: a thread is found by its
-title on the cohort's boards; nothing that exists is changed."""
+the instructor's answer chosen, a discussion with replies, and what waits for the instructor on
+/giang-day/: the demo participant's question nobody has answered yet and a reply reported for
+publishing citizens' personal data. Idempotent: a thread is found by its title on the cohort's
+boards; nothing that exists is changed."""
 
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ from courses.models import Cohort, Role, Thread
 from courses.services import discussions as service
 from courses.services import enrollment as enrollment_service
 
+# The demo participant's question that no one has answered (its title is its natural key).
+UNANSWERED = "Chỉ số DTI: Sở Khoa học và Công nghệ nên chủ trì những chỉ số thành phần nào?"
+
 
 @transaction.atomic
 def seed_discussions() -> int:
@@ -24,9 +29,9 @@ def seed_discussions() -> int:
         return 0
     # Instructors take part in a cohort through an enrollment with the instructor role.
     enrollment_service.enroll(None, cohort, teacher, role=Role.INSTRUCTOR, how="seed")
-    a, b, c = (users.get(f"giamdoc{n:02d}@lms.test") for n in (1, 5, 19))
+    a, b, c, d = (users.get(f"giamdoc{n:02d}@lms.test") for n in (1, 5, 19, 20))
     learner = users.get("hocvien@lms.test") or c
-    if not (a and b and c):
+    if not (a and b and c and d):
         return 0
     modules = {m.number: m for m in ModulePage.objects.child_of(cohort.program).live()}
     created = 0
@@ -94,7 +99,42 @@ def seed_discussions() -> int:
             "tuyến, nên người dân đến nhiều hơn.",
         )  # fmt: skip
         service.reply(actor=b, thread=chat, body="Ý tưởng hay, Bắc Ninh sẽ học hỏi.")
+    # Left unanswered on purpose: the instructor's home lists it under "Câu hỏi chưa được trả
+    # lời" (module 9 is one giangvien@lms.test teaches).
+    thread(
+        UNANSWERED,
+        actor=learner,
+        module=modules.get(9),
+        kind="question",
+        tags=["cntt"],
+        body="Sau khi hợp nhất Sở Thông tin và Truyền thông vào Sở Khoa học và Công nghệ, tỉnh "
+        "tôi đang phân công lại việc theo dõi bộ chỉ số đánh giá mức độ chuyển đổi số (DTI). "
+        "Những chỉ số thành phần nào nên giao Sở chủ trì, chỉ số nào nên giao các sở, ngành "
+        "khác tự báo cáo?",
+    )
+    survey, new = thread(
+        "Khảo sát mức độ hài lòng với dịch vụ công trực tuyến: hỏi gì, hỏi ai?",
+        actor=b,
+        kind="discussion",
+        tags=["cntt"],
+        body="Bắc Ninh sắp khảo sát người dân đã nộp hồ sơ trực tuyến. Các anh chị đã làm thì "
+        "chia sẻ giúp bộ câu hỏi và cách chọn người trả lời.",
+    )
+    if new:
+        # A well-meant reply that pastes survey answers with names and phone numbers (made up):
+        # a classmate reports it, and it waits in the instructor's moderation queue.
+        leaked = service.reply(
+            actor=d, thread=survey,
+            body="Gửi các anh chị kết quả khảo sát tháng trước của Sở để tham khảo:\n\n"
+            "Lê Văn Tư, thôn Đồng Mới, 0900 000 101: chưa hài lòng, phải nộp lại giấy tờ.\n"
+            "Phạm Thị Hạnh, tổ 5 phường Trung Tâm, 0900 000 102: hài lòng.",
+        )  # fmt: skip
+        service.report_post(
+            actor=a, post=leaked,
+            reason="Bài có họ tên, địa chỉ và số điện thoại của người dân trả lời khảo sát — dữ "
+            "liệu cá nhân, đề nghị ẩn và chỉ chia sẻ số liệu tổng hợp.",
+        )  # fmt: skip
     return created
 
 
-__all__ = ["seed_discussions"]
+__all__ = ["UNANSWERED", "seed_discussions"]

@@ -11,10 +11,28 @@ pytestmark = pytest.mark.django_db
 
 
 def _counts():
+    from wagtail.models import Revision
+
+    from courses.models import (
+        ModuleVisit,
+        Notification,
+        NotificationPreference,
+        PostReport,
+        StudyMark,
+        Thread,
+    )
+
     return (
         get_user_model().objects.count(),
         Page.objects.count(),
         HomePage.objects.get().get_latest_revision().pk,
+        Revision.objects.count(),
+        Thread.objects.count(),
+        PostReport.objects.count(),
+        StudyMark.objects.count(),
+        ModuleVisit.objects.count(),
+        Notification.objects.count(),
+        NotificationPreference.objects.count(),
     )
 
 
@@ -124,3 +142,64 @@ def test_the_demo_issues_certificates_revokes_one_and_reissues_one(client):
 
     call_command("seed_demo", force=True)  # a second run issues nothing more
     assert Certificate.objects.filter(cohort=cohort).count() == 10
+
+
+def test_the_demo_gives_each_home_page_something_to_show(client):
+    """Participant: study marks, visits with news since, notifications read and unread, one
+    preference; instructor: an unanswered question, a reported post, their modules; school:
+    people near and past the absence limit, the summary."""
+    from courses.at_risk import at_risk
+    from courses.demo_discussions import UNANSWERED
+    from courses.demo_progress import PREFERENCE, VISITED_MODULES
+    from courses.models import (
+        Delivery,
+        ModuleVisit,
+        Notification,
+        NotificationPreference,
+        PostReport,
+        StudyMark,
+    )
+
+    call_command("seed_demo", force=True)
+    users = {u.email: u for u in get_user_model().objects.filter(email__endswith="@lms.test")}
+    participant, instructor, staff = (
+        users[e] for e in ("hocvien@lms.test", "giangvien@lms.test", "nhatruong@lms.test")
+    )
+    assert StudyMark.objects.filter(user=participant).count() == 5  # modules 1-4, one lesson
+    assert ModuleVisit.objects.filter(user=participant).count() == len(VISITED_MODULES)
+    mine = Notification.objects.filter(recipient=participant)
+    # (Reply notices too in a real run: they are sent on commit, which a test never reaches.)
+    assert {"enrollment", "session"} <= set(mine.values_list("kind", flat=True))
+    assert mine.filter(read_at__isnull=False).exists()
+    assert mine.filter(read_at=None).exists()
+    summary = Notification.objects.get(recipient=staff, kind="at_risk")
+    assert summary.read_at is None
+    # Rows the seed wrote itself are marked as mailed: no task or digest ever sends them.
+    seeded = Notification.objects.filter(kind__in=["enrollment", "session", "at_risk"])
+    assert not seeded.filter(emailed_at=None).exclude(delivery=Delivery.OFF).exists()
+    kind, delivery = PREFERENCE
+    assert NotificationPreference.objects.get(user=participant, kind=kind).delivery == delivery
+
+    client.force_login(participant)
+    page = client.get("/hoc-tap/").text
+    assert "Đã học xong 4/" in page
+    assert "Đã học 1/2 bài" in page
+    assert "Có nội dung mới từ lần mở trước" in page
+    assert "Chưa mở lần nào" in page
+
+    client.force_login(instructor)
+    page = client.get("/giang-day/").text
+    assert UNANSWERED in page
+    assert PostReport.objects.filter(resolved_at=None).count() == 1
+    assert "Khảo sát mức độ hài lòng với dịch vụ công trực tuyến" in page
+    assert "Đã xuất bản, có thay đổi chưa xuất bản" in page  # module 3: their draft
+    assert "Chuyển đổi số" in page
+
+    (running,) = [item for item in at_risk() if item.people]
+    assert (running.past, running.near, running.reports_missing) == (1, 1, 0)
+    client.force_login(staff)
+    page = client.get("/nha-truong/nguy-co/").text
+    assert "chỉ còn được vắng" in page
+    assert "không còn đạt 80 %" in page
+    assert "Học viên có nguy cơ" in client.get("/nha-truong/tong-quan/").text
+    assert summary.title in client.get("/thong-bao/").text

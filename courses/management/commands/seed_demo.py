@@ -12,6 +12,7 @@ from courses.demo_attendance import seed_attendance
 from courses.demo_certificates import seed_certificates
 from courses.demo_cohorts import seed_cohorts
 from courses.demo_discussions import seed_discussions
+from courses.demo_progress import seed_progress
 from courses.demo_reports import seed_reports
 
 _IN_MEMORY = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
@@ -45,6 +46,11 @@ class Command(BaseCommand):
         issued = seed_certificates()
         if issued:
             self.stdout.write(f"Certificates: {issued} issued in cohort GDS-2026-3.")
+        # Last: it reads the attendance and reports above (the at-risk summary) and dates the
+        # participant's module visits before the instructor's update of a module.
+        progress = seed_progress()
+        if progress:
+            self.stdout.write(f"Home pages: {progress} study marks, visits, notices and edits.")
         return accounts
 
     def handle(self, *args, force: bool = False, **options):
