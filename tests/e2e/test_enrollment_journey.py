@@ -118,7 +118,7 @@ def test_signup_verify_apply_and_approval(page, browser, live_server, csp_watch,
 
     # The participant finds the class among her courses.
     page.goto(f"{base}/hoc-tap/")
-    expect(page.get_by_role("link", name=cohort.name)).to_be_visible()
+    expect(page.get_by_role("link", name=cohort.name).first).to_be_visible()  # panel and card
     expect(page.get_by_text("Đã ghi danh", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="Vào học các chuyên đề")).to_be_visible()
     audit.check(page, shot="hoc-vien-khoa-hoc-cua-toi")
