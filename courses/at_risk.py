@@ -204,6 +204,23 @@ def at_risk(cohort: Cohort | None = None, moment: dt.datetime | None = None) -> 
     return result
 
 
+def summary_notice(cohorts: list[CohortRisk]) -> tuple[str, str] | None:
+    """(title, body) of the daily summary's notification for `cohorts` (from at_risk()), in
+    the active language; None when no one is at risk."""
+    total = sum(len(item.people) for item in cohorts)
+    if not total:
+        return None
+    title = ngettext(
+        "%(n)s học viên có nguy cơ không đủ điều kiện",
+        "%(n)s học viên có nguy cơ không đủ điều kiện",
+        total,
+    ) % {"n": total}
+    body = _("Ở %(cohorts)s lớp; xem danh sách và lý do của từng người.") % {
+        "cohorts": sum(1 for item in cohorts if item.people)
+    }
+    return title, body
+
+
 __all__ = [
     "REPORT_WARNING_DAYS",
     "AtRiskPerson",
@@ -213,4 +230,5 @@ __all__ = [
     "is_running",
     "people_at_risk",
     "report_deadline_near",
+    "summary_notice",
 ]

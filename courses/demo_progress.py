@@ -42,10 +42,9 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from content.models import LessonPage, ModulePage
-from courses.at_risk import at_risk
+from courses.at_risk import at_risk, summary_notice
 from courses.demo_cohorts import RUNNING_CODE
 from courses.models import (
     DEFAULT_DELIVERY,
@@ -221,17 +220,10 @@ def _participant_notifications(participant, cohort, moment: dt.datetime) -> int:
 def _staff_summary(staff, moment: dt.datetime) -> int:
     """This morning's `send_at_risk_summary`, in its own words (nothing at risk: nothing)."""
     cohorts = at_risk(moment=moment)
-    total = sum(len(item.people) for item in cohorts)
-    if not total:
+    notice = summary_notice(cohorts)
+    if notice is None:
         return 0
-    title = ngettext(
-        "%(n)s học viên có nguy cơ không đủ điều kiện",
-        "%(n)s học viên có nguy cơ không đủ điều kiện",
-        total,
-    ) % {"n": total}
-    body = _("Ở %(cohorts)s lớp; xem danh sách và lý do của từng người.") % {
-        "cohorts": sum(1 for item in cohorts if item.people)
-    }
+    title, body = notice
     this_morning = min(_at(timezone.localdate(moment), 6), moment)
     return _notification(
         staff, NotificationKind.AT_RISK, title, body, reverse("courses:at_risk"), this_morning

@@ -20,10 +20,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from courses.at_risk import at_risk
+from courses.at_risk import at_risk, summary_notice
 from courses.models import NotificationKind
 from courses.services.notifications import notify
 from lms.accounts.roles import SCHOOL_STAFF_PERMISSION, is_school_staff
@@ -55,14 +53,7 @@ class Command(BaseCommand):
         recipients = school_staff_users()
         with_people = sum(1 for item in cohorts if item.people)
         with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-            title = ngettext(
-                "%(n)s học viên có nguy cơ không đủ điều kiện",
-                "%(n)s học viên có nguy cơ không đủ điều kiện",
-                total,
-            ) % {"n": total}
-            body = _("Ở %(cohorts)s lớp; xem danh sách và lý do của từng người.") % {
-                "cohorts": with_people
-            }
+            title, body = summary_notice(cohorts)
             context = {"cohorts": cohorts, "total": total, "today": timezone.localdate()}
             notify(
                 recipients,
