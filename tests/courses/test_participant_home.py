@@ -33,7 +33,8 @@ from tests.courses.certificate_helpers import (
     use_fake_renderer,
     use_signing_key,
 )
-from tests.courses.progress_helpers import bulk_participants, lessons, module_of
+from tests.courses.dashboard_helpers import bulk_participants
+from tests.courses.progress_helpers import lessons, module_of
 from tests.courses.report_helpers import assignment, graded
 
 pytestmark = pytest.mark.django_db

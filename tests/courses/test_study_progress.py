@@ -15,7 +15,8 @@ from courses.models import ModuleVisit, StudyMark
 from courses.services import progress as service
 from tests import factories
 from tests.courses.attendance_helpers import teacher
-from tests.courses.progress_helpers import bulk_participants, lessons, module_of
+from tests.courses.dashboard_helpers import bulk_participants
+from tests.courses.progress_helpers import lessons, module_of
 
 pytestmark = pytest.mark.django_db
 
