@@ -25,3 +25,5 @@ if settings.DEBUG:
 
 # Wagtail's page serving last: it answers every path the patterns above did not.
 urlpatterns += [path("", include(wagtail_urls))]
+
+handler500 = "lms.views.server_error"

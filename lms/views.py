@@ -1,12 +1,19 @@
 """Site-wide views that belong to no app."""
 
+import logging
+
 from allauth.account.views import LoginView
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseRedirect, HttpResponseServerError
+from django.template import loader
+from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from lms.accounts.roles import can_access_admin
+from lms.logging_config import request_id_var
+
+logger = logging.getLogger(__name__)
 
 _site_login = LoginView.as_view()
 
@@ -34,3 +41,29 @@ def csrf_failure(request, reason=""):
     from django.shortcuts import render
 
     return render(request, "403_csrf.html", status=403)
+
+
+# The page of last resort, should templates/500.html itself fail (e.g. a missing static file in
+# the manifest): still bilingual, still with the reference.
+_FALLBACK_500 = (
+    '<!DOCTYPE html><html lang="vi"><meta charset="utf-8">'
+    "<title>Lỗi hệ thống / Server error</title>"
+    "<h1>Đã xảy ra lỗi hệ thống / Server error</h1>"
+    "<p>Mã tham chiếu / Reference: {reference}</p>"
+)
+
+
+def server_error(request, template_name="500.html"):
+    """handler500: the error page with the request's id as a reference a person can quote.
+
+    Rendered without the request, so no context processor runs: they read the database, which
+    may be the very thing that failed. Django's request logger has already logged the exception
+    (with its traceback, and this id through the log filter); the person sees neither.
+    """
+    reference = getattr(request, "request_id", None) or request_id_var.get() or ""
+    try:
+        body = loader.get_template(template_name).render({"request_id": reference})
+    except Exception:
+        logger.exception("The error page %s could not be rendered.", template_name)
+        body = _FALLBACK_500.format(reference=escape(reference or "-"))
+    return HttpResponseServerError(body)

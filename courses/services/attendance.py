@@ -302,6 +302,15 @@ def save_roll_call(
         ]
         if log:
             AttendanceChange.objects.bulk_create(log)
+    if to_create or to_update:
+        logger.info(
+            "Attendance of session %s saved by user %s (%s): %s created, %s changed.",
+            session.pk,
+            getattr(actor, "pk", None),
+            method,
+            len(to_create),
+            len(to_update),
+        )
     return SaveResult(
         created=len(to_create),
         changed=len(to_update),
@@ -434,19 +443,25 @@ def open_check_in(actor, session: ClassSession) -> CheckInWindow:
         return existing
     try:
         with transaction.atomic():
-            return CheckInWindow.objects.create(
+            window = CheckInWindow.objects.create(
                 session=session, opened_by=_actor(actor), opened_at=now()
             )
     except IntegrityError:  # opened by someone else at the same moment
         return open_window(session)
+    logger.info("Check-in opened on session %s by user %s.", session.pk, getattr(actor, "pk", None))
+    return window
 
 
 def close_check_in(actor, session: ClassSession) -> None:
     if actor is not None and not user_can_take_attendance(actor, session):
         raise NotAllowed(_("Chỉ giảng viên của buổi học và nhà trường mới đóng điểm danh được."))
-    CheckInWindow.objects.filter(session=session, closed_at__isnull=True).update(
+    closed = CheckInWindow.objects.filter(session=session, closed_at__isnull=True).update(
         closed_at=now(), closed_by=_actor(actor)
     )
+    if closed:
+        logger.info(
+            "Check-in closed on session %s by user %s.", session.pk, getattr(actor, "pk", None)
+        )
 
 
 @dataclass(frozen=True)
@@ -541,6 +556,9 @@ def check_in(user, session: ClassSession, code: str, ip: str | None = None) -> C
         if existing is None:
             raise
         return _already(existing)
+    logger.info(
+        "Self check-in of enrollment %s on session %s: %s.", enrollment.pk, session.pk, status
+    )
     message = _("Đã điểm danh: %(status)s lúc %(time)s.") % {
         "status": record.get_status_display(),
         "time": format_time(moment),

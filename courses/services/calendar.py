@@ -19,6 +19,7 @@ Only the person themself manages their feed: these functions take that person, n
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import secrets
 from collections.abc import Iterable
 from zoneinfo import ZoneInfo
@@ -30,6 +31,8 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, vDuration
 
 from courses.models import CalendarFeed, ClassSession
+
+logger = logging.getLogger(__name__)
 
 CALENDAR_TIMEZONE = "Asia/Ho_Chi_Minh"
 PRODID = "-//Giam doc So//LMS//VI"
@@ -67,10 +70,13 @@ def create_feed(user) -> CalendarFeed:
     try:
         # A savepoint, so that losing the race below leaves the caller's transaction usable.
         with transaction.atomic():
-            return CalendarFeed.objects.create(user=user, token=_new_token())
+            feed = CalendarFeed.objects.create(user=user, token=_new_token())
     except IntegrityError:
         # Two requests at once (a double click): the other one made it; use that one.
         return active_feed(user)
+    # The feed's id, never its token: the token is the whole secret of the address.
+    logger.info("Calendar feed %s created for user %s.", feed.pk, user.pk)
+    return feed
 
 
 def revoke_feed(user) -> CalendarFeed:
@@ -79,10 +85,17 @@ def revoke_feed(user) -> CalendarFeed:
         # Lock the person, so two revocations at once run one after the other instead of
         # both creating a new feed and one of them failing on the constraint.
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked = CalendarFeed.objects.filter(user=user, revoked_at__isnull=True).update(
             revoked_at=timezone.now()
         )
-        return CalendarFeed.objects.create(user=user, token=_new_token())
+        feed = CalendarFeed.objects.create(user=user, token=_new_token())
+    logger.info(
+        "Calendar feed of user %s revoked (%s active before), new feed %s.",
+        user.pk,
+        revoked,
+        feed.pk,
+    )
+    return feed
 
 
 # --- iCalendar -------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ Rules owned here:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -36,6 +37,8 @@ from courses.models import (
 from courses.services import notifications
 from lms.accounts.roles import is_school_staff
 from lms.text import normalize
+
+logger = logging.getLogger(__name__)
 
 LOGGED_FIELDS = (*CERTIFICATE_RULE_FIELDS, *CERTIFICATE_SETTING_FIELDS)
 
@@ -83,6 +86,7 @@ def create_cohort(actor, **values) -> Cohort:
     _validate_patterns(cohort)
     with transaction.atomic():
         cohort.save()
+    logger.info("Cohort %s created by user %s.", cohort.code, getattr(actor, "pk", None))
     return cohort
 
 
@@ -139,6 +143,13 @@ def update_cohort(actor, cohort: Cohort, changes: dict, reason: str = "") -> lis
         CohortChange.objects.bulk_create(history)
     for name in changed:
         setattr(cohort, name, getattr(current, name))
+    # Field names only: the values may be free text.
+    logger.info(
+        "Cohort %s updated by user %s: %s.",
+        current.code,
+        getattr(actor, "pk", None),
+        ", ".join(changed),
+    )
     return history
 
 
@@ -236,6 +247,12 @@ def add_session(actor, cohort: Cohort, data: SessionData) -> ClassSession:
         _validate(session)
         session.save()
         _attach_instructors(actor, cohort, session, data.instructors)
+    logger.info(
+        "Session %s added to cohort %s by user %s.",
+        session.pk,
+        cohort.code,
+        getattr(actor, "pk", None),
+    )
     return session
 
 
@@ -253,6 +270,12 @@ def update_session(actor, session: ClassSession, data: SessionData) -> ClassSess
         session.save()
         _attach_instructors(actor, session.cohort, session, data.instructors)
         _notify_if_moved(session, *before)
+    logger.info(
+        "Session %s of cohort %s updated by user %s.",
+        session.pk,
+        session.cohort.code,
+        getattr(actor, "pk", None),
+    )
     return session
 
 
@@ -275,6 +298,7 @@ def delete_session(actor, session: ClassSession) -> None:
                 "chứng chỉ và phải được giữ lại). Nếu buổi học đổi giờ, hãy sửa buổi học."
             )
         )
+    session_pk, cohort_code = session.pk, session.cohort.code  # delete() clears the pk
     try:
         with transaction.atomic():
             if notifications.session_is_ahead(session.ends_at):
@@ -285,3 +309,9 @@ def delete_session(actor, session: ClassSession) -> None:
         raise InvalidTransition(
             _("Buổi học này đã có dữ liệu gắn với nó nên không xóa được.")
         ) from protected
+    logger.info(
+        "Session %s of cohort %s deleted by user %s.",
+        session_pk,
+        cohort_code,
+        getattr(actor, "pk", None),
+    )

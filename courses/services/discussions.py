@@ -20,6 +20,7 @@ Rules owned here:
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Iterable
 
@@ -56,6 +57,8 @@ from courses.permissions import (
 )
 from lms.sanitize import HTMLTooLong, clean_html
 from lms.text import normalize, search_key
+
+logger = logging.getLogger(__name__)
 
 UNFOLLOW_SALT = "courses.discussions.unfollow"
 REASON_MAX = 1000
@@ -243,6 +246,13 @@ def start_thread(
         if (earlier := _existing_for_token(actor, form_token)) is not None:
             return earlier.thread
         raise
+    logger.info(
+        "Thread %s started on board %s of cohort %s by user %s.",
+        thread.pk,
+        board.pk,
+        cohort.code,
+        actor.pk,
+    )
     return thread
 
 
@@ -291,6 +301,7 @@ def reply(*, actor, thread: Thread, body: str, parent: Post | None = None, form_
 
     post_id = post.pk
     transaction.on_commit(lambda: notify_followers_of_reply.enqueue(post_id))
+    logger.info("Reply %s posted in thread %s by user %s.", post_id, thread.pk, actor.pk)
     return post
 
 
@@ -340,6 +351,7 @@ def edit_post(*, actor, post: Post, body: str, title: str | None = None) -> Post
             thread.title = new_title
             thread.search_text = search_key(f"{new_title} {plain_text(cleaned.html)}")
             thread.save(update_fields=["title", "search_text"])
+    logger.info("Post %s edited by user %s.", post.pk, actor.pk)
     return post
 
 
@@ -367,6 +379,7 @@ def set_post_hidden(*, actor, post: Post, hidden: bool, reason: str = "") -> Pos
             )
         kind = ModerationKind.HIDE_POST if hidden else ModerationKind.UNHIDE_POST
         _log(actor, kind, thread, post, reason)
+    logger.info("Moderation %s on post %s by user %s.", kind, post.pk, actor.pk)
     return post
 
 
@@ -408,6 +421,7 @@ def _set_flag(actor, thread: Thread, *, log: tuple[str, str], **values) -> Threa
             setattr(fresh, name, value)
         fresh.save(update_fields=list(values))
         _log(actor, log[0], fresh, None, log[1])
+    logger.info("Moderation %s on thread %s by user %s.", log[0], fresh.pk, actor.pk)
     return fresh
 
 
@@ -432,6 +446,7 @@ def mark_answer(*, actor, thread: Thread, post: Post | None) -> Thread:
             from courses.services.notifications import notify_answer
 
             notify_answer(fresh, post, actor)
+    logger.info("Moderation %s on thread %s by user %s.", kind, fresh.pk, actor.pk)
     return fresh
 
 
@@ -441,9 +456,11 @@ def report_post(*, actor, post: Post, reason: str) -> PostReport:
     reason = _reason(reason, required=True)
     try:
         with transaction.atomic():
-            return PostReport.objects.create(post=post, reporter=actor, reason=reason)
+            report = PostReport.objects.create(post=post, reporter=actor, reason=reason)
     except IntegrityError as twice:
         raise InvalidTransition(_("Bạn đã báo cáo bài viết này; giảng viên sẽ xem xét.")) from twice
+    logger.info("Post %s reported (report %s) by user %s.", post.pk, report.pk, actor.pk)
+    return report
 
 
 def resolve_report(*, actor, report: PostReport, reason: str = "") -> PostReport:
@@ -456,6 +473,9 @@ def resolve_report(*, actor, report: PostReport, reason: str = "") -> PostReport
             report.resolved_at, report.resolved_by = timezone.now(), actor
             report.save(update_fields=["resolved_at", "resolved_by"])
             _log(actor, ModerationKind.RESOLVE_REPORT, post.thread, post, reason)
+            logger.info(
+                "Post report %s on post %s resolved by user %s.", report.pk, post.pk, actor.pk
+            )
     return report
 
 
@@ -464,12 +484,16 @@ def resolve_report(*, actor, report: PostReport, reason: str = "") -> PostReport
 
 def follow(*, actor, thread: Thread) -> None:
     _require_reader(actor, thread.board.cohort)
-    Follow.objects.get_or_create(user=actor, thread=thread)
+    _follow, created = Follow.objects.get_or_create(user=actor, thread=thread)
+    if created:
+        logger.info("Thread %s followed by user %s.", thread.pk, actor.pk)
 
 
 def unfollow(*, user, thread: Thread) -> None:
     """Idempotent: unfollowing twice, or a thread never followed, changes nothing."""
-    Follow.objects.filter(user=user, thread=thread).delete()
+    deleted, _rows = Follow.objects.filter(user=user, thread=thread).delete()
+    if deleted:
+        logger.info("Thread %s unfollowed by user %s.", thread.pk, user.pk)
 
 
 def unfollow_token(user, thread: Thread) -> str:
@@ -487,6 +511,7 @@ def read_unfollow_token(token: str) -> tuple[int, int] | None:
 
 def mark_read(*, user, thread: Thread, post_id: int) -> None:
     """Remember that the user was shown the thread up to post_id (never moves backwards)."""
+    # Not logged: it runs on every page view of a thread, a bookmark rather than an action.
     if not (user and user.is_authenticated) or not post_id:
         return
     now = timezone.now()

@@ -14,6 +14,7 @@ Rules owned here:
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
@@ -34,6 +35,8 @@ from courses.models import (
 from courses.services import notifications
 from lms.accounts.roles import is_school_staff
 from lms.text import normalize, normalize_name, search_key
+
+logger = logging.getLogger(__name__)
 
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.APPLIED: frozenset({Status.APPROVED, Status.REJECTED}),
@@ -91,6 +94,7 @@ def save_profile(user, profile: Profile) -> ParticipantProfile:
             "province": profile.province,
         },
     )
+    logger.info("Profile of user %s saved.", user.pk)
     return record
 
 
@@ -160,6 +164,9 @@ def apply(user, cohort: Cohort, profile: Profile, motivation: str = "") -> Enrol
             **_snapshot(record),
         )
         _log(enrollment, "", Status.APPLIED, user)
+    logger.info(
+        "Enrollment %s applied to cohort %s by user %s.", enrollment.pk, cohort.code, user.pk
+    )
     return enrollment
 
 
@@ -207,6 +214,7 @@ def approve(actor, enrollment: Enrollment, reason: str = "") -> Enrollment:
     with transaction.atomic():
         enrollment = _change_status(actor, enrollment, Status.APPROVED, reason)
         notifications.notify_application_approved(enrollment)
+    _log_decision(enrollment, actor)
     return enrollment
 
 
@@ -219,6 +227,7 @@ def reject(actor, enrollment: Enrollment, reason: str) -> Enrollment:
     with transaction.atomic():
         enrollment = _change_status(actor, enrollment, Status.REJECTED, reason)
         notifications.notify_application_rejected(enrollment, normalize(reason).strip())
+    _log_decision(enrollment, actor)
     return enrollment
 
 
@@ -228,13 +237,29 @@ def withdraw(actor, enrollment: Enrollment, reason: str) -> Enrollment:
         raise NotAllowed(_("Bạn không thể rút hồ sơ của người khác."))
     if not (reason or "").strip():
         raise InvalidInput(_("Hãy ghi lý do rút khỏi lớp."))
-    return _change_status(actor, enrollment, Status.WITHDRAWN, reason)
+    enrollment = _change_status(actor, enrollment, Status.WITHDRAWN, reason)
+    _log_decision(enrollment, actor)
+    return enrollment
 
 
 def complete(actor, enrollment: Enrollment, reason: str = "") -> Enrollment:
     if actor is not None and not is_school_staff(actor):
         raise NotAllowed(_("Chỉ nhà trường mới ghi nhận hoàn thành khóa học."))
-    return _change_status(actor, enrollment, Status.COMPLETED, reason)
+    enrollment = _change_status(actor, enrollment, Status.COMPLETED, reason)
+    _log_decision(enrollment, actor)
+    return enrollment
+
+
+def _log_decision(enrollment: Enrollment, actor, how: str = "web") -> None:
+    # Once the change is written; ids and the new status only, never the person's name.
+    logger.info(
+        "Enrollment %s in cohort %s %s by user %s (%s).",
+        enrollment.pk,
+        enrollment.cohort.code,
+        enrollment.status,
+        getattr(actor, "pk", None),
+        how,
+    )
 
 
 @dataclass(frozen=True)
@@ -291,7 +316,9 @@ def enroll(
             if existing.status == Status.APPROVED:
                 return existing, False
             if existing.status == Status.APPLIED:
-                return _change_status(actor, existing, Status.APPROVED, reason, how), False
+                approved = _change_status(actor, existing, Status.APPROVED, reason, how)
+                _log_decision(approved, actor, how)
+                return approved, False
             raise InvalidTransition(
                 _("%(name)s đã có hồ sơ ở lớp này với trạng thái “%(status)s”.")
                 % {"name": user.full_name or user.email, "status": existing.get_status_display()}
@@ -318,4 +345,12 @@ def enroll(
                 _("%(name)s vừa được ghi danh vào lớp này.") % {"name": user.full_name}
             ) from clash
         _log(enrollment, "", Status.APPROVED, actor, reason, how)
+    logger.info(
+        "Enrollment %s created in cohort %s as approved %s by user %s (%s).",
+        enrollment.pk,
+        cohort.code,
+        role,
+        getattr(actor, "pk", None),
+        how,
+    )
     return enrollment, True

@@ -23,6 +23,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 import re
 import zipfile
 from collections import Counter
@@ -48,6 +49,8 @@ from courses.notifications import send_on_commit
 from courses.services.enrollment import Profile, enroll, match_organisation, save_profile
 from lms.accounts.roles import is_school_staff
 from lms.text import format_date_short, normalize, normalize_name, search_key
+
+logger = logging.getLogger(__name__)
 
 # --- Limits --------------------------------------------------------------------------------
 
@@ -764,6 +767,15 @@ def check_list(actor, cohort: Cohort, upload, *, name: str = "") -> ImportBatch:
     # The name is random (see import_file_path); only the extension comes from the content.
     batch.file.save(f"list.{table.kind}", ContentFile(data), save=False)
     batch.save()
+    # Counts only: the file's name and rows are personal data.
+    logger.info(
+        "Import batch %s checked for cohort %s by user %s: %s rows, %s with errors.",
+        batch.pk,
+        cohort.code,
+        getattr(actor, "pk", None),
+        batch.row_count,
+        sum(1 for row in checked.rows if row.errors),
+    )
     return batch
 
 
@@ -937,6 +949,16 @@ def apply_list(actor, batch: ImportBatch) -> Applied:
             "same_file_applied_at": (batch.report or {}).get("same_file_applied_at", "")
         }
         batch.save(update_fields=["applied_at", "applied_by", "report"])
+    logger.info(
+        "Import batch %s applied to cohort %s by user %s: %s accounts created, %s enrolled, "
+        "%s skipped.",
+        batch.pk,
+        cohort.code,
+        getattr(actor, "pk", None),
+        created,
+        enrolled,
+        checked.counts[SKIP],
+    )
     return Applied(created=created, enrolled=enrolled, skipped=checked.counts[SKIP])
 
 

@@ -24,6 +24,7 @@ template of the kind.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from functools import partial, wraps
 from zoneinfo import ZoneInfo
@@ -47,6 +48,8 @@ from courses.models import (
     NotificationPreference,
 )
 from courses.notifications import render_email
+
+logger = logging.getLogger(__name__)
 
 UNSUBSCRIBE_SALT = "courses.notifications.unsubscribe"
 # The mail of a notification created without its own template.
@@ -136,9 +139,16 @@ def notify(
             for user in people
         ]
     )
-    for row in rows:
-        if row.delivery == Delivery.IMMEDIATE:
-            _schedule_mail(row, email, attachments)
+    immediate = [row for row in rows if row.delivery == Delivery.IMMEDIATE]
+    for row in immediate:
+        _schedule_mail(row, email, attachments)
+    # The kind and counts only: titles and bodies name people and quote their posts.
+    logger.info(
+        "Notifications of kind %s created for %s people (%s to mail at once).",
+        kind,
+        len(rows),
+        len(immediate),
+    )
     return rows
 
 
@@ -198,6 +208,7 @@ def send_immediate(notification_id: int, message: dict) -> bool:
         if not claimed:
             return False
         build_message(message).send()
+    logger.info("Notification %s mailed.", notification_id)
     return True
 
 
@@ -207,6 +218,7 @@ def send_immediate(notification_id: int, message: dict) -> bool:
 def mark_read(user, ids: Iterable[int] | None = None) -> int:
     """Mark the person's own notifications read: those of `ids`, or all with None. Another
     person's ids are ignored. Returns how many changed."""
+    # Not logged: opening a notification calls it, a reading mark rather than an action.
     rows = Notification.objects.filter(recipient=user, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
@@ -221,6 +233,7 @@ def set_preference(user, kind: str, delivery: str) -> NotificationPreference:
     preference, _created = NotificationPreference.objects.update_or_create(
         user=user, kind=kind, defaults={"delivery": delivery}
     )
+    logger.info("Notification preference of user %s: %s by %s.", user.pk, kind, delivery)
     return preference
 
 
@@ -260,6 +273,8 @@ def send_digests(now: dt.datetime | None = None) -> int:
             )
             _digest_message(user, rows).send()
         sent += 1
+    if sent:
+        logger.info("Digests mailed to %s people.", sent)
     return sent
 
 

@@ -11,6 +11,8 @@ Rules owned here:
 
 from __future__ import annotations
 
+import logging
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +21,8 @@ from content.models import LessonPage, ModulePage
 from courses.exceptions import InvalidInput, NotAllowed
 from courses.models import ModuleVisit, StudyMark
 from courses.permissions import user_can_study_program
+
+logger = logging.getLogger(__name__)
 
 
 def now():
@@ -57,18 +61,22 @@ def mark_studied(user, page) -> StudyMark:
         return existing
     try:
         with transaction.atomic():
-            return StudyMark.objects.create(
+            mark = StudyMark.objects.create(
                 user=user, page_id=page.pk, module=module, studied_at=now()
             )
     except IntegrityError:
         # Two clicks at once: the other request made the row; that is the answer.
         return StudyMark.objects.get(user=user, page_id=page.pk)
+    logger.info("Page %s marked studied by user %s.", page.pk, user.pk)
+    return mark
 
 
 def unmark_studied(user, page) -> bool:
     """Undo the mark; True when a mark was removed (False when there was none)."""
     _check(user, page)
     deleted, _rows = StudyMark.objects.filter(user=user, page_id=page.pk).delete()
+    if deleted:
+        logger.info("Page %s unmarked studied by user %s.", page.pk, user.pk)
     return bool(deleted)
 
 
@@ -77,6 +85,7 @@ def record_visit(user, module) -> None:
 
     The caller has already decided the viewer may study the page; anonymous viewers are
     ignored here too so that no caller can write a row without a person."""
+    # Not logged: one per page view would bury the actions in noise.
     if not (user and user.is_authenticated):
         return
     ModuleVisit.objects.bulk_create(

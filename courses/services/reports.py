@@ -321,6 +321,8 @@ def ensure_assignment(cohort: Cohort) -> ReportAssignment:
             made.save()
     except IntegrityError:  # created by another request at the same moment
         made = ReportAssignment.objects.get(cohort=cohort)
+    else:
+        logger.info("Report assignment of cohort %s created from the defaults.", cohort.code)
     made.cohort = cohort
     return made
 

@@ -10,6 +10,8 @@ import environ
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from lms.logging_config import build_logging
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -64,7 +66,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: a load balancer probes by IP, before host validation and the HTTPS redirect.
+    # First: every log line of the request, the health check's too, carries its id.
+    "lms.middleware.RequestIdMiddleware",
+    # Then: a load balancer probes by IP, before host validation and the HTTPS redirect.
     "lms.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -332,16 +336,8 @@ LMS_ADMIN_CSP = {
 }
 
 # --- Logging --------------------------------------------------------------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.security": {"level": "WARNING"},
-        # Wagtail's search-index and reference-index tasks log every run at INFO.
-        "django_tasks": {"level": "WARNING"},
-        "django.tasks": {"level": "WARNING"},
-    },
-}
+# JSON lines when LOG_JSON is on (production's default), text otherwise; every line carries the
+# request id (docs/operations/observability.md).
+LOGGING = build_logging(
+    json=env.bool("LOG_JSON", default=False), level=env("LOG_LEVEL", default="INFO")
+)

@@ -7,6 +7,8 @@ See docs/operations/configuration.md.
 
 from django.core.exceptions import ImproperlyConfigured
 
+from lms.logging_config import build_logging
+
 from .base import *  # noqa: F403
 from .base import env
 
@@ -85,3 +87,12 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+LOGGING = build_logging(
+    json=env.bool("LOG_JSON", default=True), level=env("LOG_LEVEL", default="INFO")
+)
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    # A Redis that stops answering must not hold a request or the health check for ever.
+    CACHES["default"].setdefault("OPTIONS", {})
+    CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
+    CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)

@@ -1,12 +1,24 @@
 import pytest
 from django.db import OperationalError
+from django.test import override_settings
+
+# Nothing listens on port 1: the connection is refused at once. The timeouts are what production
+# should set too (docs/operations/observability.md), so that a silent Redis cannot hang a probe.
+DEAD_REDIS = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": "redis://127.0.0.1:1/0",
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+    }
+}
 
 
 @pytest.mark.django_db
 def test_healthz_answers_ok_when_the_database_answers(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    # The test settings use the process's own memory cache: nothing shared to probe.
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "not configured"}
 
 
 @pytest.mark.django_db
@@ -49,3 +61,58 @@ def test_healthz_answers_503_with_a_real_unreachable_database():
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60
     )
     assert result.stdout.split() == ["503", "unreachable"], result.stderr[-2000:]
+
+
+@pytest.mark.django_db
+def test_healthz_checks_a_shared_cache_and_answers_ok(client, tmp_path):
+    # A file cache stands in for Redis: any backend other than process memory is probed.
+    shared = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    with override_settings(CACHES=shared):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_stays_in_service_but_degraded_when_the_cache_is_down(client):
+    # Only the health check runs under this cache: sessions and rate limits never see it.
+    with override_settings(CACHES=DEAD_REDIS):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "degraded", "database": "ok", "cache": "unreachable"}
+
+
+@pytest.mark.django_db
+def test_healthz_reports_a_cache_that_swallows_its_errors_as_unreachable(client, monkeypatch):
+    """A fail-soft backend answers None instead of raising; the probe compares what it reads."""
+    from django.core.cache.backends.dummy import DummyCache
+
+    # DummyCache never stores anything: as a "shared" backend it behaves like a dead fail-soft one.
+    monkeypatch.setattr("lms.middleware.LOCAL_CACHE_BACKENDS", ())
+    with override_settings(CACHES={"default": {"BACKEND": f"{DummyCache.__module__}.DummyCache"}}):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json()["cache"] == "unreachable"
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_database_is_down_whatever_the_cache(client, monkeypatch):
+    from django.db.backends.utils import CursorWrapper
+
+    def unreachable(self, sql, params=None):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(CursorWrapper, "execute", unreachable)
+    with override_settings(CACHES=DEAD_REDIS):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "database": "unreachable",
+        "cache": "unreachable",
+    }
