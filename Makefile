@@ -14,7 +14,7 @@ NODE_STAMP := node_modules/.installed
 # it in one process, PYTEST_ARGS="tests/courses -x" narrows it.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format check messages lock system-deps seed clean e2e screenshots help
+.PHONY: run test lint format check messages lock system-deps seed clean e2e screenshots help backup restore
 
 help:
 	@echo "make run     create .venv, install, migrate, seed the demo course, serve on http://$(HOST):$(PORT)"
@@ -24,6 +24,8 @@ help:
 	@echo "make messages  extract and compile the translation catalogues"
 	@echo "make e2e     only the browser journeys (axe-core and the Nu Html Checker on every page)"
 	@echo "make screenshots  retake the user guides' screenshots from the browser journeys"
+	@echo "make backup  SQLite database + media + private files into var/backups/<UTC time> (or DEST=dir)"
+	@echo "make restore FROM=dir  restore such a backup, checked against its manifest (FORCE=1: move existing data aside)"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@interpreter=$$(.ci/find-python) || exit 1; \
@@ -53,6 +55,15 @@ run: $(STAMP) system-deps
 	@TASKS_BACKEND=database $(PY) manage.py db_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	TASKS_BACKEND=database $(PY) manage.py runserver $(HOST):$(PORT)
+
+# The embedded default's backup and restore (docs/operations/backup-restore.md); PostgreSQL sites
+# use pg_dump. No $(STAMP) prerequisite: a backup or a restore must never begin by reinstalling.
+backup:
+	$(PY) manage.py backup_site $(if $(DEST),"$(DEST)")
+
+restore:
+	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/<time> [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py restore_site $(if $(FORCE),--force) "$(FROM)"
 
 seed: $(STAMP)
 	$(PY) manage.py seed_demo
