@@ -89,7 +89,9 @@ def test_report_grade_issue_download_and_verify(
     assert "Nguyễn Thị Thu Hằng" in text
     assert certificate.certificate_number in text
     printed_code = certificate.display_code
-    assert printed_code in text
+    # The code may wrap at one of its hyphens on the printed page; the extracted text then
+    # holds a line break there.
+    assert printed_code in "".join(text.split())
     assert csp_watch() == []
 
     # Anyone: a stranger types the printed code, carelessly, and sees the certificate is valid.
