@@ -96,3 +96,5 @@ if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     CACHES["default"].setdefault("OPTIONS", {})
     CACHES["default"]["OPTIONS"].setdefault("socket_connect_timeout", 1)
     CACHES["default"]["OPTIONS"].setdefault("socket_timeout", 1)
+    # The same backend, but a Redis outage serves pages instead of 500s: docs/operations/redis.md.
+    CACHES["default"]["BACKEND"] = "lms.cache.FailSoftRedisCache"
