@@ -98,7 +98,16 @@ def configured_layout(connection) -> Layout:
     """The site's database file, MEDIA_ROOT and PRIVATE_MEDIA_ROOT, from the settings."""
     from django.conf import settings
 
+    from lms.storage import uses_local_files
+
     require_sqlite(connection)
+    if not uses_local_files(settings.STORAGES):
+        raise BackupError(
+            "Media and private files are in object storage (S3_BUCKET is set), not in MEDIA_ROOT "
+            "and PRIVATE_MEDIA_ROOT: these commands only back up files on this machine. Protect "
+            "the buckets with versioning or replication as docs/operations/object-storage.md "
+            "shows."
+        )
     return Layout(
         Path(connection.settings_dict["NAME"]),
         Path(settings.MEDIA_ROOT),

@@ -5,9 +5,12 @@ LMS_SCHOOL_PKCS12_FILE.
 See docs/operations/configuration.md.
 """
 
+import os
+
 from django.core.exceptions import ImproperlyConfigured
 
 from lms.logging_config import build_logging
+from lms.storage import s3_storages
 
 from .base import *  # noqa: F403
 from .base import env
@@ -83,8 +86,11 @@ LANGUAGE_COOKIE_SECURE = True
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 LMS_REQUIRE_MFA_FOR_STAFF = env.bool("LMS_REQUIRE_MFA_FOR_STAFF", default=True)
 
+# Media and private files in S3-compatible object storage when S3_BUCKET is set, else on the
+# local disk (MEDIA_ROOT, PRIVATE_MEDIA_ROOT): docs/operations/object-storage.md.
 STORAGES = {
     **STORAGES,  # noqa: F405
+    **s3_storages(os.environ),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
