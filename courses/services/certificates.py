@@ -508,9 +508,18 @@ def start_issuance(
     return batch
 
 
-# A running batch whose worker has not reported for this long is taken to have died with it
-# (one certificate takes well under a second), and another run may take it over.
-STALE_BATCH = dt.timedelta(minutes=5)
+def stale_batch_limit() -> dt.timedelta:
+    """A running batch whose worker has not reported for this long (LMS_BATCH_STALE_SECONDS,
+    read at each call) is taken to have died with it (one certificate takes well under a
+    second): another run may take it over, and resume_stalled_batches enqueues one."""
+    return dt.timedelta(seconds=settings.LMS_BATCH_STALE_SECONDS)
+
+
+def __getattr__(name: str):
+    # STALE_BATCH, the former constant, is now the setting's current value.
+    if name == "STALE_BATCH":
+        return stale_batch_limit()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def _claim(batch_id: int) -> bool:
@@ -522,7 +531,7 @@ def _claim(batch_id: int) -> bool:
         .filter(
             Q(status=BatchStatus.QUEUED)
             | Q(status=BatchStatus.RUNNING, heartbeat_at__isnull=True)
-            | Q(status=BatchStatus.RUNNING, heartbeat_at__lt=now - STALE_BATCH)
+            | Q(status=BatchStatus.RUNNING, heartbeat_at__lt=now - stale_batch_limit())
         )
         .update(status=BatchStatus.RUNNING, heartbeat_at=now)
     )
@@ -555,6 +564,8 @@ def run_batch(batch_id: int) -> IssuanceBatch:
                     batch=batch,
                 )
             except (Conflict, InvalidTransition, InvalidInput, NotAllowed) as refusal:
+                if Certificate.objects.filter(batch=batch, enrollment_id=enrollment_id).exists():
+                    continue  # issued by a run of this batch that was taken for dead meanwhile
                 skipped.append(
                     {
                         "enrollment_id": enrollment_id,
@@ -566,7 +577,9 @@ def run_batch(batch_id: int) -> IssuanceBatch:
                     skipped=skipped, heartbeat_at=timezone.now()
                 )
             else:
-                IssuanceBatch.objects.filter(pk=batch.pk).update(issued_count=F("issued_count") + 1)
+                IssuanceBatch.objects.filter(pk=batch.pk).update(
+                    issued_count=F("issued_count") + 1, heartbeat_at=timezone.now()
+                )
     except Exception as error:
         logger.exception("Issuance batch %s failed.", batch.pk)
         IssuanceBatch.objects.filter(pk=batch.pk).update(
@@ -586,6 +599,85 @@ def run_batch(batch_id: int) -> IssuanceBatch:
         len(batch.skipped),
     )
     return batch
+
+
+class BatchWorkerLost(RuntimeError):
+    """Recorded on a task row whose worker process died while it ran an issuance batch."""
+
+
+def _batch_task_rows(status: str) -> dict[int, list]:
+    """Task rows of django-tasks-db for run_issuance_batch in `status`, by batch id (empty when
+    the app is not installed). Few rows: the filter on the argument is done here, which works
+    the same on every database."""
+    from django.apps import apps
+
+    if not apps.is_installed("django_tasks_db"):
+        return {}
+    from django_tasks_db.models import DBTaskResult
+
+    from courses.tasks import run_issuance_batch
+
+    rows: dict[int, list] = {}
+    for row in DBTaskResult.objects.filter(
+        status=status, task_path=run_issuance_batch.module_path
+    ).only("id", "status", "args_kwargs"):
+        args = (row.args_kwargs or {}).get("args") or []
+        if args and isinstance(args[0], int):
+            rows.setdefault(args[0], []).append(row)
+    return rows
+
+
+def resume_stalled_batches() -> list[int]:
+    """Enqueue again every batch whose run died with its worker, and return their ids.
+
+    django-tasks-db never runs a task twice: a worker killed mid-task (kill -9, OOM, a lost
+    machine) leaves its task row RUNNING and the batch RUNNING, its heartbeat frozen. Such a
+    batch — RUNNING with a heartbeat older than stale_batch_limit(), or still QUEUED that long
+    after it was requested (the process died between its commit and the enqueue, or the worker
+    between taking the task and claiming the batch) — gets a new run_issuance_batch task, unless
+    one is already waiting for a worker. The new run claims the batch (_claim) and issues only
+    those not issued yet. The dead run's task row is marked FAILED (BatchWorkerLost), so the
+    task list does not show it running for ever. An extra task is harmless: a run that cannot
+    claim its batch (done, or running with a fresh heartbeat) returns at once."""
+    from django.tasks import TaskResultStatus
+
+    from courses.tasks import run_issuance_batch
+
+    cutoff = timezone.now() - stale_batch_limit()
+    stalled = list(
+        IssuanceBatch.objects.filter(
+            Q(status=BatchStatus.RUNNING, heartbeat_at__isnull=True)
+            | Q(status=BatchStatus.RUNNING, heartbeat_at__lt=cutoff)
+            | Q(status=BatchStatus.QUEUED, requested_at__lt=cutoff)
+        )
+        .order_by("pk")
+        .values_list("pk", "status", "heartbeat_at")
+    )
+    if not stalled:
+        return []
+    waiting = _batch_task_rows(TaskResultStatus.READY)
+    orphans = _batch_task_rows(TaskResultStatus.RUNNING)
+    resumed = []
+    for batch_id, status, heartbeat_at in stalled:
+        for row in orphans.get(batch_id, []):
+            row.set_failed(
+                BatchWorkerLost(
+                    f"Issuance batch {batch_id} silent since {heartbeat_at}: its worker is "
+                    "taken to have died; the batch was enqueued again."
+                )
+            )
+        if batch_id in waiting:
+            continue  # a task is already waiting for a worker
+        with transaction.atomic():
+            transaction.on_commit(lambda batch_id=batch_id: run_issuance_batch.enqueue(batch_id))
+        logger.warning(
+            "Issuance batch %s stalled (%s, last heartbeat %s): enqueued again.",
+            batch_id,
+            status,
+            heartbeat_at,
+        )
+        resumed.append(batch_id)
+    return resumed
 
 
 # --- Revocation and replacement ----------------------------------------------------------------

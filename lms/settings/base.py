@@ -122,6 +122,10 @@ _TASK_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
 }
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[env("TASKS_BACKEND", default="immediate")]}}
+# A certificate batch whose worker has not reported (heartbeat) for this many seconds is taken to
+# have died with it: `manage.py run_worker` / `resume_stalled_batches` enqueue it again
+# (docs/operations/task-worker.md). One certificate takes well under a second.
+LMS_BATCH_STALE_SECONDS = env.int("LMS_BATCH_STALE_SECONDS", default=300)
 
 # --- Database -------------------------------------------------------------------------------
 # Default: a SQLite file in the project (the embedded mode). DATABASE_URL for anything else,
