@@ -1,10 +1,12 @@
 """Site-wide views that belong to no app."""
 
 import logging
+import sys
 
 from allauth.account.views import LoginView
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect, HttpResponseServerError
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, HttpResponseRedirect, HttpResponseServerError
 from django.template import loader
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -53,17 +55,32 @@ _FALLBACK_500 = (
 )
 
 
+# Seconds a client (or a proxy) is asked to wait before trying again when the database is down.
+RETRY_AFTER_SECONDS = 30
+
+
 def server_error(request, template_name="500.html"):
     """handler500: the error page with the request's id as a reference a person can quote.
 
     Rendered without the request, so no context processor runs: they read the database, which
     may be the very thing that failed. Django's request logger has already logged the exception
     (with its traceback, and this id through the log filter); the person sees neither.
+
+    When the error is the database being unreachable (a connection refused, dropped or timed
+    out), the answer is 503 "temporarily unavailable" with Retry-After: nothing is wrong with the
+    request, and the person (and any proxy) should simply try again shortly.
     """
     reference = getattr(request, "request_id", None) or request_id_var.get() or ""
+    outage = isinstance(sys.exc_info()[1], (OperationalError, InterfaceError))
+    if outage and template_name == "500.html":
+        template_name = "503.html"
     try:
         body = loader.get_template(template_name).render({"request_id": reference})
     except Exception:
         logger.exception("The error page %s could not be rendered.", template_name)
         body = _FALLBACK_500.format(reference=escape(reference or "-"))
+    if outage:
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
     return HttpResponseServerError(body)

@@ -195,9 +195,7 @@ def test_an_error_shows_a_reference_and_logs_it_with_the_traceback(with_request_
 
 
 @pytest.mark.django_db
-def test_a_database_outage_on_a_page_shows_the_error_page_not_a_traceback(
-    with_request_ids, monkeypatch
-):
+def test_a_database_outage_answers_503_try_again_not_a_traceback(with_request_ids, monkeypatch):
     from django.db import OperationalError
     from django.db.backends.utils import CursorWrapper
 
@@ -207,8 +205,10 @@ def test_a_database_outage_on_a_page_shows_the_error_page_not_a_traceback(
     monkeypatch.setattr(CursorWrapper, "execute", unreachable)
     response = Client(raise_request_exception=False).get("/")
 
-    assert response.status_code == 500
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
     page = response.content.decode()
+    assert "Hệ thống đang tạm gián đoạn" in page
     assert response.headers[REQUEST_ID] in page
     assert "OperationalError" not in page
     assert "10.0.0.5" not in page
