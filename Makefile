@@ -14,7 +14,7 @@ NODE_STAMP := node_modules/.installed
 # it in one process, PYTEST_ARGS="tests/courses -x" narrows it.
 PYTEST_ARGS ?= -n auto
 
-.PHONY: run test lint format check messages lock system-deps seed clean e2e screenshots help backup restore
+.PHONY: run test lint format check messages lock system-deps seed clean e2e screenshots help backup restore prod-check
 
 help:
 	@echo "make run     create .venv, install, migrate, seed the demo course, serve on http://$(HOST):$(PORT)"
@@ -26,6 +26,7 @@ help:
 	@echo "make screenshots  retake the user guides' screenshots from the browser journeys"
 	@echo "make backup  SQLite database + media + private files into var/backups/<UTC time> (or DEST=dir)"
 	@echo "make restore FROM=dir  restore such a backup, checked against its manifest (FORCE=1: move existing data aside)"
+	@echo "make prod-check  start the production stack (2 gunicorn, worker, PostgreSQL, Redis) and check it across processes"
 
 $(STAMP): pyproject.toml $(CONSTRAINTS)
 	@interpreter=$$(.ci/find-python) || exit 1; \
@@ -52,7 +53,7 @@ $(NODE_STAMP): package.json package-lock.json
 run: $(STAMP) system-deps
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	@TASKS_BACKEND=database $(PY) manage.py db_worker --interval 1 & worker=$$!; \
+	@TASKS_BACKEND=database $(PY) manage.py run_worker --interval 1 & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	TASKS_BACKEND=database $(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -64,6 +65,12 @@ backup:
 restore:
 	@test -n "$(FROM)" || { echo "usage: make restore FROM=var/backups/<time> [FORCE=1]" >&2; exit 2; }
 	$(PY) manage.py restore_site $(if $(FORCE),--force) "$(FROM)"
+
+# The production stack on this machine (two gunicorn processes over TLS, a task worker, PostgreSQL
+# on 127.0.0.1:5432 and Redis on :6379, DEBUG off) and the checks only several processes can fail:
+# tests/benchmarks/prod_check.py, docs/operations/deploy.md. CI runs it.
+prod-check: $(STAMP)
+	$(PY) tests/benchmarks/prod_check.py
 
 seed: $(STAMP)
 	$(PY) manage.py seed_demo
@@ -102,7 +109,7 @@ lock:
 	@interpreter=$$(.ci/find-python) || exit 1; rm -rf /tmp/lms-lock-venv; \
 	"$$interpreter" -m venv /tmp/lms-lock-venv && \
 	/tmp/lms-lock-venv/bin/pip install --quiet --upgrade pip && \
-	/tmp/lms-lock-venv/bin/pip install --quiet ".[test]" && \
+	/tmp/lms-lock-venv/bin/pip install --quiet ".[test,load]" && \
 	{ echo "# Exact versions resolved from pyproject.toml in a clean venv by \`make lock\`."; \
 	  /tmp/lms-lock-venv/bin/pip freeze --exclude lms-giamdocso; } > $(CONSTRAINTS)
 

@@ -99,5 +99,8 @@ def build_logging(*, json: bool, level: str = "INFO") -> dict:
             # Wagtail's search-index and reference-index tasks log every run at INFO.
             "django_tasks": {"level": "WARNING"},
             "django.tasks": {"level": "WARNING"},
+            # WeasyPrint narrates every step of every PDF at INFO (and fontTools each subset).
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
         },
     }
