@@ -70,18 +70,31 @@ def _province(name: str, day: dt.date) -> Province:
 def _person(index: int, spec, *, prefix: str) -> object:
     """A demo director with an unusable password (they would sign in by the reset link)."""
     last_name, first_name, province_name, position = spec
+    if not first_name:  # "Trần Đức": a two-word name; the given name is the last word
+        last_name, first_name = last_name.rsplit(" ", 1)
+    return make_director(
+        f"{prefix}{index:02d}@lms.test",
+        last_name=last_name,
+        first_name=first_name,
+        date_of_birth=dt.date(1968 + index % 15, 1 + index % 12, 1 + (index * 7) % 28),
+        province=_province(province_name, timezone.localdate()),
+        position=position,
+    )
+
+
+def make_director(
+    email: str, *, last_name: str, first_name: str, date_of_birth, province, position: str
+):
+    """A made-up director (demo, load test): the account with a verified address and no usable
+    password (they would sign in by a reset link) when missing, and their profile, saved
+    through the enrolment service. Returns the user."""
     User = get_user_model()
-    email = f"{prefix}{index:02d}@lms.test"
     user = User.objects.filter(email=email).first()
     if user is None:
-        if not first_name:  # "Trần Đức": a two-word name; the given name is the last word
-            last_name, first_name = last_name.rsplit(" ", 1)
         user = User.objects.create_user(email, None, last_name=last_name, first_name=first_name)
-        user.date_of_birth = dt.date(1968 + index % 15, 1 + index % 12, 1 + (index * 7) % 28)
+        user.date_of_birth = date_of_birth
         user.save(update_fields=["date_of_birth"])
         EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    today = timezone.localdate()
-    province = _province(province_name, today)
     enrollment_service.save_profile(
         user,
         Profile(

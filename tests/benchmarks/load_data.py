@@ -99,14 +99,13 @@ def ensure_capacity(cohort, needed: int) -> None:
 
 def ensure_participants(cohort, count: int) -> list:
     """The load participants 1..count, created and enrolled where missing (services only)."""
-    from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
     from django.db import transaction
     from django.utils import timezone
 
+    from courses.demo_cohorts import make_director
     from courses.models import Enrollment, Province, Role, Status
     from courses.services import enrollment as enrollment_service
-    from courses.services.enrollment import Profile
 
     User = get_user_model()
     today = timezone.localdate()
@@ -125,29 +124,16 @@ def ensure_participants(cohort, count: int) -> list:
         if email in enrolled:
             continue
         with transaction.atomic():
-            user = users.get(email)
-            if user is None:
-                last_name, first_name = vietnamese_name(index)
-                # No password: like the demo's directors, they would sign in by a reset link.
-                user = User.objects.create_user(
-                    email, None, last_name=last_name, first_name=first_name
-                )
-                user.date_of_birth = dt.date(1966 + index % 17, 1 + index % 12, 1 + index % 28)
-                user.save(update_fields=["date_of_birth"])
-                EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-                users[email] = user
-            province = provinces[index % len(provinces)]
-            enrollment_service.save_profile(
-                user,
-                Profile(
-                    last_name=user.last_name,
-                    first_name=user.first_name,
-                    date_of_birth=user.date_of_birth,
-                    organisation_name=f"Sở Khoa học và Công nghệ {province.full_name}",
-                    position=POSITIONS[index % len(POSITIONS)],
-                    province=province,
-                ),
+            last_name, first_name = vietnamese_name(index)
+            user = make_director(
+                email,
+                last_name=last_name,
+                first_name=first_name,
+                date_of_birth=dt.date(1966 + index % 17, 1 + index % 12, 1 + index % 28),
+                province=provinces[index % len(provinces)],
+                position=POSITIONS[index % len(POSITIONS)],
             )
+            users[email] = user
             enrollment_service.enroll(None, cohort, user, how="import")
     return [users[email] for email in emails]
 
