@@ -515,13 +515,6 @@ def stale_batch_limit() -> dt.timedelta:
     return dt.timedelta(seconds=settings.LMS_BATCH_STALE_SECONDS)
 
 
-def __getattr__(name: str):
-    # STALE_BATCH, the former constant, is now the setting's current value.
-    if name == "STALE_BATCH":
-        return stale_batch_limit()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 def _claim(batch_id: int) -> bool:
     """Mark the batch running for this run, atomically: a queued batch, or a running one whose
     worker went silent. Two runs of one batch at once would race over its progress."""

@@ -95,11 +95,8 @@ def test_the_heartbeat_advances_with_each_issued_certificate(
 def test_the_stale_limit_is_the_setting_read_at_call_time(settings):
     settings.LMS_BATCH_STALE_SECONDS = 7
     assert service.stale_batch_limit() == dt.timedelta(seconds=7)
-    former_constant = service.STALE_BATCH  # the name older code reads
-    assert former_constant == dt.timedelta(seconds=7)
     settings.LMS_BATCH_STALE_SECONDS = 300
-    former_constant = service.STALE_BATCH
-    assert former_constant == dt.timedelta(minutes=5)
+    assert service.stale_batch_limit() == dt.timedelta(minutes=5)
 
 
 @override_settings(TASKS=DATABASE_TASKS)

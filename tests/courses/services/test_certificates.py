@@ -452,9 +452,9 @@ def test_a_batch_issues_to_every_eligible_participant_in_class_list_order(
     assert [row.status for row in register(cohort)] == ["valid"] * 4
 
     # Running the task again changes nothing, whether the batch is finished or was cut short
-    # (its worker silent for longer than STALE_BATCH, so this run takes it over).
+    # (its worker silent for longer than the stale limit, so this run takes it over).
     service.run_batch(batch.pk)
-    silent_since = timezone.now() - service.STALE_BATCH - dt.timedelta(seconds=1)
+    silent_since = timezone.now() - service.stale_batch_limit() - dt.timedelta(seconds=1)
     IssuanceBatch.objects.filter(pk=batch.pk).update(
         status=BatchStatus.RUNNING, heartbeat_at=silent_since
     )
