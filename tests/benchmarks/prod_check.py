@@ -15,7 +15,8 @@ seeds the demo course into it, then checks:
    the same moment: every eligible participant ends up with exactly one certificate (with its
    PDF), the numbers of the year are unique and gap-free;
 5. the issuance tasks the app processes enqueued were run by the worker process (their task rows
-   finished, with the worker's id), and its mail reached the mail server.
+   finished, with the worker's id); every mail task finished without failing (the check waits
+   for the queue to drain) and the mail reached the mail server.
 
 Prints PASS/FAIL per check and exits 1 on any failure. Stops the stack and drops its database at
 the end (--keep leaves both, to look around with the stack's env file).
@@ -361,13 +362,20 @@ def check_tasks_ran_in_worker(data: dict, workdir: Path, mails_before: int) -> s
     expect(not unfinished, f"task rows not successful: {unfinished}")
     workers = {worker for row in rows for worker in row.worker_ids}
     expect(bool(workers), "the task rows name no worker")
-    deadline = time.monotonic() + 60
-    while len(list((workdir / "mail").glob("*.eml"))) <= mails_before:
-        expect(time.monotonic() < deadline, "no mail reached the mail server within a minute")
+    # The issuance enqueues one mail task per certificate (immediate notifications): wait for
+    # the worker to work through them all, then none may have failed and each sent mail is a file.
+    mail_tasks = DBTaskResult.objects.filter(task_path="courses.tasks.send_notification_email")
+    deadline = time.monotonic() + 120
+    while mail_tasks.filter(status__in=("READY", "RUNNING")).exists():
+        expect(time.monotonic() < deadline, "mail tasks still queued after two minutes")
         time.sleep(1)
+    failed = [str(pk) for pk in mail_tasks.filter(status="FAILED").values_list("pk", flat=True)]
+    expect(not failed, f"mail tasks failed: {failed}")
     mails = len(list((workdir / "mail").glob("*.eml"))) - mails_before
+    expect(mails > 0, "no mail reached the mail server")
     return (
-        f"{len(rows)} issuance tasks run by worker {', '.join(sorted(workers))}; {mails} mails sent"
+        f"{len(rows)} issuance tasks run by worker {', '.join(sorted(workers))}; "
+        f"{mail_tasks.count()} mail tasks all done, {mails} mails sent during the checks"
     )
 
 

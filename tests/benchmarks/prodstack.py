@@ -363,6 +363,16 @@ def stop_group(pid: int, *, hard: bool = False, wait: float = 20) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
+def stop_all(pids: dict[str, int], *, report: bool = False) -> None:
+    """Stop the stack's processes in the reverse of their start order: the web processes first
+    (no new tasks), then the worker (it finishes the task in hand, which may be sending mail),
+    the mail sink last. Stopping the sink first made queued notification mails fail."""
+    for name, pid in reversed(pids.items()):
+        stop_group(pid)
+        if report:
+            say(f"stopped {name} ({pid})")
+
+
 # --- Commands --------------------------------------------------------------------------------
 
 
@@ -423,8 +433,7 @@ def up(args) -> dict:
         for url in urls:
             wait_healthy(url, state["tls_cert"])
     except BaseException:
-        for pid in pids.values():
-            stop_group(pid)
+        stop_all(pids)
         raise
     say(
         f"Stack up in {time.monotonic() - started:.0f} s: {', '.join(urls)} "
@@ -437,9 +446,7 @@ def up(args) -> dict:
 def down(args) -> None:
     workdir = args.workdir.resolve()
     state = load_state(workdir)
-    for name, pid in (state.get("pids") or {}).items():
-        stop_group(pid)
-        say(f"stopped {name} ({pid})")
+    stop_all(state.get("pids") or {}, report=True)
     if state:
         state["pids"] = {}
         save_state(workdir, state)
