@@ -149,6 +149,8 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # --- Users and sign-in ----------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Permissions only (one query where Django's takes two, on every page); signs nobody in.
+    "lms.accounts.backends.PermissionsInOneQuery",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
