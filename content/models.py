@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.template.response import TemplateResponse
 from django.utils.functional import cached_property
@@ -72,6 +73,37 @@ class SiteIdentity(BaseGenericSetting):
 
     class Meta:
         verbose_name = _("thông tin đơn vị")
+
+    # Every page's header and footer read it: kept in the shared cache (Redis in production)
+    # rather than read from the database on each request, and dropped from it when saved. A
+    # first row created by a request that then fails stays cached as an unsaved blank identity,
+    # which is what the header shows without one; saving it from the admin inserts it.
+    CACHE_KEY = "content:site-identity:v1"
+    CACHE_SECONDS = 3600
+
+    @classmethod
+    def _get_or_create(cls):
+        identity = cache.get(cls.CACHE_KEY)
+        if identity is None:
+            identity = super()._get_or_create()
+            cache.set(cls.CACHE_KEY, identity, cls.CACHE_SECONDS)
+        return identity
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self._forget()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self._forget()
+        return result
+
+    @classmethod
+    def _forget(cls) -> None:
+        # Now, for the rest of this transaction, and again at its commit: another request may
+        # have cached the old row in between.
+        cache.delete(cls.CACHE_KEY)
+        transaction.on_commit(lambda: cache.delete(cls.CACHE_KEY))
 
 
 @register_setting(icon="doc-full")
