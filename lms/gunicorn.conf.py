@@ -27,7 +27,11 @@ worker_class = "gthread"
 # gunicorn's own rule of thumb, capped: PDF rendering (certificates, printable modules) is
 # CPU-bound and runs in the request, so more processes than cores only queue it.
 workers = _int("GUNICORN_WORKERS", min(multiprocessing.cpu_count() * 2 + 1, 9))
-threads = _int("GUNICORN_THREADS", 4)
+# Two threads per worker: the load test's check-in spike answered faster with 2 than with 4
+# (p95 of the check-in page 470-550 ms against 610-620 ms; docs/operations/load-test.md): each
+# worker holds one GIL, and more threads only took turns on it. Waiting connections do not
+# hold a thread (gthread parks keep-alive connections); a proxy in front buffers slow clients.
+threads = _int("GUNICORN_THREADS", 2)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 # A certificate PDF of a large cohort (the print-all view) takes seconds, never a minute.
 timeout = _int("GUNICORN_TIMEOUT", 60)

@@ -484,7 +484,7 @@ def add_stack_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--cache-url", default="redis://127.0.0.1:6379/7")
     command.add_argument("--smtp-port", type=int, default=0, help="default: a free port")
     command.add_argument("--workers", type=int, default=2, help="gunicorn workers per process")
-    command.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker")
+    command.add_argument("--threads", type=int, default=2, help="threads per gunicorn worker")
     command.add_argument("--batch-stale-seconds", type=int, default=300)
     command.add_argument(
         "--fresh", action="store_true", help="drop and recreate the database, flush the Redis db"
