@@ -117,18 +117,26 @@ class _UnverifiedAdapter(LocustHttpAdapter):
         return host, pool
 
 
-def _insecure_loopback(session) -> None:
+def _insecure_loopback(session, *, get_retries: int = 0) -> None:
     """A self-signed certificate on loopback: no verification, and no proxy or CA bundle from
     the environment (requests lets REQUESTS_CA_BUNDLE override `verify = False`)."""
     session.verify = False
     session.trust_env = False
-    session.mount("https://", _UnverifiedAdapter(pool_manager=None))
+    retries = (
+        urllib3.Retry(total=get_retries, allowed_methods={"GET"}, raise_on_status=False)
+        if get_retries
+        else 0  # requests' default: no retry
+    )
+    session.mount("https://", _UnverifiedAdapter(pool_manager=None, max_retries=retries))
 
 
 def _poll_board(environment) -> None:
     data = Run.data
     board = HttpSession(base_url=Run.hosts[0], request_event=environment.events.request, user=None)
-    _insecure_loopback(board)
+    # The board polls every 5 s and gunicorn closes a connection idle for 5 s: now and then the
+    # server closes the kept-alive connection as the next poll goes out (seen as "status 0").
+    # A browser sends such a GET again on a new connection; so does this poller, once.
+    _insecure_loopback(board, get_retries=1)
     board.cookies.set(data["session_cookie_name"], data["instructor"]["session_key"])
     while True:
         with board.get(
