@@ -212,6 +212,65 @@ def send_immediate(notification_id: int, message: dict) -> bool:
     return True
 
 
+class MailWorkerLost(Exception):
+    """Recorded on the task row of a notification mail whose worker died while sending it."""
+
+
+# A mail task takes seconds (EMAIL_TIMEOUT is 20 s); one RUNNING for this long lost its worker.
+LOST_MAIL_AFTER = dt.timedelta(minutes=5)
+
+
+def resend_lost_mails(now: dt.datetime | None = None) -> list[int]:
+    """Enqueue again the immediate mails whose worker died while sending them; returns the
+    notification ids. django-tasks-db never runs a task twice, so a worker killed mid-send
+    leaves its row RUNNING for ever and the mail unsent. send_immediate claims the notification
+    in the transaction that sends, so a dead run left it unclaimed and a new task sends it
+    (at most one extra copy, if the worker died between the SMTP answer and the commit). The
+    dead row is marked FAILED (MailWorkerLost) either way. Refuses nothing: called by the
+    task worker's watchdog (manage.py run_worker)."""
+    from django.apps import apps
+    from django.tasks import TaskResultStatus
+
+    from courses.tasks import send_notification_email
+
+    if not apps.is_installed("django_tasks_db"):
+        return []
+    from django_tasks_db.models import DBTaskResult
+
+    cutoff = (now or timezone.now()) - LOST_MAIL_AFTER
+    lost = list(
+        DBTaskResult.objects.filter(
+            task_path=send_notification_email.module_path,
+            status=TaskResultStatus.RUNNING,
+            started_at__lt=cutoff,
+        ).only("id", "status", "args_kwargs", "started_at")
+    )
+    unsent = set(
+        Notification.objects.filter(
+            pk__in=[row.args_kwargs["args"][0] for row in lost], emailed_at__isnull=True
+        ).values_list("pk", flat=True)
+    )
+    resent = []
+    for row in lost:
+        notification_id, message = row.args_kwargs["args"][:2]
+        row.set_failed(
+            MailWorkerLost(
+                f"Mail of notification {notification_id} running since {row.started_at}: its "
+                "worker is taken to have died."
+                + (" The mail was enqueued again." if notification_id in unsent else "")
+            )
+        )
+        if notification_id in unsent:
+            with transaction.atomic():
+                transaction.on_commit(
+                    partial(send_notification_email.enqueue, notification_id, message)
+                )
+            resent.append(notification_id)
+    if resent:
+        logger.warning("Notification mails %s lost with their worker: enqueued again.", resent)
+    return resent
+
+
 # --- Reading state and preferences ------------------------------------------------------------
 
 

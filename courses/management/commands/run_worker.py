@@ -3,8 +3,9 @@
 It runs django-tasks-db's worker (`manage.py db_worker`, same options: --queue-name,
 --interval, --batch, --max-tasks, --worker-id, …) in the foreground, and a background thread
 that every --watchdog-interval seconds (default 60) enqueues again the certificate batches
-whose worker died mid-way (courses.services.certificates.resume_stalled_batches): a task of
-django-tasks-db whose worker is killed is never run again by itself. Several workers may run;
+whose worker died mid-way (courses.services.certificates.resume_stalled_batches) and the
+notification mails lost with theirs (courses.services.notifications.resend_lost_mails): a task
+of django-tasks-db whose worker is killed is never run again by itself. Several workers may run;
 each one's watchdog does the same harmless check (docs/operations/task-worker.md).
 """
 
@@ -23,12 +24,14 @@ from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DbWorkerCommand
 
 from courses.services.certificates import resume_stalled_batches
+from courses.services.notifications import resend_lost_mails
 
 logger = logging.getLogger(__name__)
 
 
 def watch(stop: threading.Event, interval: float) -> None:
-    """Resume stalled batches now and then every `interval` seconds until `stop` is set. The
+    """Resume stalled batches and resend mails lost with their worker, now and then every
+    `interval` seconds until `stop` is set. The
     thread's own database connection is closed after each round (it would otherwise sit idle
     between rounds, or be cut by the server and fail the next one)."""
     while True:
@@ -36,8 +39,9 @@ def watch(stop: threading.Event, interval: float) -> None:
             resumed = resume_stalled_batches()
             if resumed:
                 logger.warning("Watchdog: batches %s enqueued again.", resumed)
+            resend_lost_mails()  # logs what it enqueued again
         except Exception:
-            logger.exception("Watchdog: checking for stalled batches failed.")
+            logger.exception("Watchdog: checking for stalled batches and lost mails failed.")
         finally:
             connections.close_all()  # this thread's connections only
         if stop.wait(interval):
